@@ -1,0 +1,95 @@
+import { INestApplicationContext, RequestMethod, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
+import { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { DomainError } from './common/domain-error';
+import { HttpExceptionFilter } from './common/http-exception.filter';
+import { RequestContext } from './common/request-context';
+import { AppConfig } from './config/app-config';
+import { serveWebApp } from './web-app';
+
+export const API_PREFIX = 'api/v1';
+
+/** Validation errors list one message per field, e.g. "top must not be greater than 100". */
+export const validationPipe = new ValidationPipe({
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  transform: true,
+  exceptionFactory: (errors) =>
+    new DomainError(
+      'invalid',
+      errors.flatMap(function messages(error): string[] {
+        const own = Object.values(error.constraints ?? {});
+        const nested = (error.children ?? []).flatMap(messages);
+        return [...own, ...nested];
+      }),
+    ),
+});
+
+export async function createHttpApp(config: AppConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          scriptSrc: ["'self'"],
+        },
+      },
+      // Image URLs must never be sent to another site in a Referer header.
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  );
+  app.use(cookieParser());
+  app.use((request: Request & { id?: string }, response: Response, next: NextFunction) => {
+    const requestId = String(request.id ?? '');
+    response.setHeader('X-Request-Id', requestId);
+    RequestContext.run(
+      { requestId, ip: request.ip, userAgent: request.headers['user-agent'] },
+      next,
+    );
+  });
+  app.useBodyParser('json', { limit: '1mb' });
+  app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'api/docs', method: RequestMethod.ALL }] });
+  app.useGlobalPipes(validationPipe);
+  app.useGlobalFilters(new HttpExceptionFilter());
+  app.enableShutdownHooks();
+
+  const openApi = new DocumentBuilder()
+    .setTitle('salt-reader')
+    .setDescription('Blinded double reading of scalp photographs with SALT scoring')
+    .setVersion('1')
+    .addCookieAuth('salt_session')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), {
+    jsonDocumentUrl: 'api/docs-json',
+    useGlobalPrefix: false,
+  });
+  serveWebApp(app, config);
+  return app;
+}
+
+/** A worker process: the same modules, no HTTP server. */
+export async function createWorkerContext(config: AppConfig): Promise<INestApplicationContext> {
+  const context = await NestFactory.createApplicationContext(AppModule.register(config), {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  context.useLogger(context.get(Logger));
+  context.enableShutdownHooks();
+  return context;
+}

@@ -1,0 +1,35 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { loggerOptions } from './logging';
+import { QueueModule } from './queue/queue.module';
+import { UsersModule } from './users/users.module';
+
+@Module({})
+export class AppModule {
+  /**
+   * `workers` decides whether this process runs the BullMQ processors (SALT_ROLE worker or all);
+   * feature modules with jobs take it as a flag so an api-only process never consumes work.
+   */
+  static register(config: AppConfig): DynamicModule {
+    const workers = config.role !== 'api';
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerOptions(config)),
+        DatabaseModule,
+        QueueModule.register({ workers }),
+        AuditModule,
+        AuthModule,
+        UsersModule,
+        HealthModule,
+      ],
+    };
+  }
+}

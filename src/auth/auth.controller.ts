@@ -1,0 +1,114 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Request, Response } from 'express';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { UuidParam } from '../common/validation';
+import { SESSION_COOKIE } from './auth.guard';
+import { Principal } from './auth.repository';
+import { AuthService, TokenView } from './auth.service';
+import { ChangePasswordDto, CreateTokenDto, LoginDto } from './dto/auth.dto';
+import { CurrentUser, Public, Roles } from './roles.decorator';
+import { UserView } from '../users/user.entity';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly authService: AuthService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  async login(
+    @Body() body: LoginDto,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<{ user: UserView }> {
+    const { user, sessionSecret, expiresAt } = await this.authService.login(
+      body.email,
+      body.password,
+      { ip: request.ip ?? 'unknown', userAgent: request.headers['user-agent'] },
+    );
+    response.cookie(SESSION_COOKIE, sessionSecret, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: this.config.cookieSecure,
+      path: '/',
+      expires: expiresAt,
+    });
+    return { user };
+  }
+
+  @Roles('any')
+  @Post('logout')
+  @HttpCode(204)
+  async logout(
+    @CurrentUser() principal: Principal,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<void> {
+    await this.authService.logout(principal);
+    response.clearCookie(SESSION_COOKIE, { path: '/' });
+  }
+
+  @Roles('any')
+  @Get('me')
+  me(@CurrentUser() principal: Principal): Omit<UserView, 'active' | 'createdAt'> {
+    return {
+      id: principal.userId,
+      email: principal.email,
+      name: principal.name,
+      roles: principal.roles,
+    };
+  }
+
+  @Roles('any')
+  @Post('password')
+  @HttpCode(204)
+  async changePassword(
+    @CurrentUser() principal: Principal,
+    @Body() body: ChangePasswordDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<void> {
+    await this.authService.changeOwnPassword(principal, body.currentPassword, body.newPassword);
+    response.clearCookie(SESSION_COOKIE, { path: '/' });
+  }
+
+  @Roles('any')
+  @Post('tokens')
+  createToken(
+    @CurrentUser() principal: Principal,
+    @Body() body: CreateTokenDto,
+  ): Promise<TokenView & { token: string }> {
+    return this.authService.createToken(principal, body.name);
+  }
+
+  @Roles('any')
+  @Get('tokens')
+  listTokens(@CurrentUser() principal: Principal): Promise<TokenView[]> {
+    return this.authService.listTokens(principal);
+  }
+
+  @Roles('any')
+  @Delete('tokens/:id')
+  @HttpCode(204)
+  revokeToken(
+    @CurrentUser() principal: Principal,
+    @Param('id', UuidParam) id: string,
+  ): Promise<void> {
+    return this.authService.revokeToken(principal, id);
+  }
+}

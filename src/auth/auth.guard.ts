@@ -1,0 +1,57 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { Request } from 'express';
+import { DomainError } from '../common/domain-error';
+import { Role } from '../users/role';
+import { AuthRepository, Principal } from './auth.repository';
+import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
+import { secretDigest } from './secret-token';
+
+export const SESSION_COOKIE = 'salt_session';
+
+function bearerToken(request: Request): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const [scheme, value] = header.split(' ');
+  return scheme?.toLowerCase() === 'bearer' && value ? value.trim() : undefined;
+}
+
+/** Resolves the caller from the session cookie or a Bearer token, then checks the route's roles. */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthRepository,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const roles = this.reflector.getAllAndOverride<(Role | 'any')[] | undefined>(
+      ROLES_KEY,
+      targets,
+    );
+    if (!roles?.length) {
+      // Fail closed: a route that forgot to declare its roles is reachable by nobody.
+      throw new DomainError('forbidden', 'This route declares no roles');
+    }
+    const request = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
+    const principal = await this.authenticate(request);
+    if (!principal) throw new DomainError('unauthenticated', 'Sign in to continue');
+    request.principal = principal;
+    if (roles.includes('any')) return true;
+    if (!roles.some((role) => principal.roles.includes(role as Role))) {
+      throw new DomainError('forbidden', 'Your role does not allow this');
+    }
+    return true;
+  }
+
+  private async authenticate(request: Request): Promise<Principal | null> {
+    const token = bearerToken(request);
+    if (token) return this.auth.principalByToken(secretDigest(token));
+    const cookies = request.cookies as Record<string, string> | undefined;
+    const session = cookies?.[SESSION_COOKIE];
+    if (session) return this.auth.principalBySession(secretDigest(session));
+    return null;
+  }
+}

@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { queryRows } from '../database/query-rows';
+import { Role } from '../users/role';
+import { ApiTokenEntity } from './api-token.entity';
+import { SessionEntity } from './session.entity';
+
+export interface Principal {
+  userId: string;
+  email: string;
+  name: string;
+  roles: Role[];
+  via: 'session' | 'token';
+  credentialId: string;
+}
+
+@Injectable()
+export class AuthRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async createSession(
+    tx: EntityManager,
+    session: Pick<SessionEntity, 'userId' | 'tokenHash' | 'expiresAt' | 'ip' | 'userAgent'>,
+  ): Promise<string> {
+    const row = tx.create(SessionEntity, { ...session, revokedAt: null });
+    await tx.insert(SessionEntity, row);
+    return row.id;
+  }
+
+  /** One query per request: the credential must be live and its user active. */
+  async principalBySession(tokenHash: Buffer): Promise<Principal | null> {
+    const rows: Omit<Principal, 'via'>[] = await this.dataSource.query(
+      `SELECT u.id AS "userId", u.email, u.name, u.roles, s.id AS "credentialId"
+         FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`,
+      [tokenHash],
+    );
+    return rows[0] ? { ...rows[0], via: 'session' } : null;
+  }
+
+  async principalByToken(tokenHash: Buffer): Promise<Principal | null> {
+    const rows = await queryRows<Omit<Principal, 'via'>>(
+      this.dataSource,
+      `UPDATE api_tokens t SET last_used_at = now()
+         FROM users u
+        WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.id = t.user_id AND u.active
+        RETURNING u.id AS "userId", u.email, u.name, u.roles, t.id AS "credentialId"`,
+      [tokenHash],
+    );
+    return rows[0] ? { ...rows[0], via: 'token' } : null;
+  }
+
+  async revokeSession(tx: EntityManager, sessionId: string): Promise<boolean> {
+    const rows = await queryRows(
+      tx,
+      `UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id`,
+      [sessionId],
+    );
+    return rows.length > 0;
+  }
+
+  async revokeAllSessions(tx: EntityManager, userId: string): Promise<number> {
+    const rows = await queryRows(
+      tx,
+      `UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id`,
+      [userId],
+    );
+    return rows.length;
+  }
+
+  async createToken(
+    tx: EntityManager,
+    token: Pick<ApiTokenEntity, 'userId' | 'name' | 'tokenHash'>,
+  ): Promise<ApiTokenEntity> {
+    const row = tx.create(ApiTokenEntity, { ...token, revokedAt: null, lastUsedAt: null });
+    await tx.insert(ApiTokenEntity, row);
+    return tx.findOneByOrFail(ApiTokenEntity, { id: row.id });
+  }
+
+  listTokens(userId: string): Promise<ApiTokenEntity[]> {
+    return this.dataSource.manager.find(ApiTokenEntity, {
+      where: { userId },
+      order: { createdAt: 'DESC' },
+    });
+  }
+
+  async revokeToken(tx: EntityManager, userId: string, tokenId: string): Promise<boolean> {
+    const rows = await queryRows(
+      tx,
+      `UPDATE api_tokens SET revoked_at = now()
+        WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING id`,
+      [tokenId, userId],
+    );
+    return rows.length > 0;
+  }
+}

@@ -1,0 +1,50 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { DomainError } from '../common/domain-error';
+import { RedisClient } from '../queue/redis.provider';
+
+const WINDOW_SECONDS = 60;
+
+/**
+ * Counts failed logins per account and per IP in one-minute windows shared by every api process.
+ * Once either counter reaches the limit, further attempts get 429 until the window ends.
+ */
+@Injectable()
+export class LoginThrottle {
+  constructor(
+    private readonly client: RedisClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private keys(email: string, ip: string): string[] {
+    const account = createHash('sha256').update(email.toLowerCase()).digest('hex').slice(0, 32);
+    return [this.client.key(`login-fail:acct:${account}`), this.client.key(`login-fail:ip:${ip}`)];
+  }
+
+  async assertAllowed(email: string, ip: string): Promise<void> {
+    let counts: (string | null)[];
+    try {
+      counts = await this.client.redis.mget(...this.keys(email, ip));
+    } catch {
+      // Without the counters we cannot throttle; refuse rather than allow unlimited guessing.
+      throw new DomainError('unavailable', 'Sign-in is temporarily unavailable; try again shortly');
+    }
+    if (counts.some((count) => Number(count ?? 0) >= this.config.loginFailuresPerMinute)) {
+      throw new DomainError(
+        'too-many-requests',
+        'Too many failed sign-ins; wait a minute and retry',
+      );
+    }
+  }
+
+  async recordFailure(email: string, ip: string): Promise<void> {
+    const pipeline = this.client.redis.multi();
+    for (const key of this.keys(email, ip)) {
+      pipeline.incr(key);
+      pipeline.expire(key, WINDOW_SECONDS, 'NX');
+    }
+    await pipeline.exec().catch(() => undefined);
+  }
+}

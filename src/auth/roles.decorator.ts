@@ -1,0 +1,21 @@
+import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { Role } from '../users/role';
+import { Principal } from './auth.repository';
+
+export const PUBLIC_KEY = 'salt:public';
+export const ROLES_KEY = 'salt:roles';
+
+/** Open to anyone, signed in or not. */
+export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);
+
+/**
+ * Which global roles may call a route. Every non-public route must declare this; `'any'` means
+ * any signed-in user. Study-level checks happen in the services on top of this.
+ */
+export const Roles = (...roles: (Role | 'any')[]): MethodDecorator & ClassDecorator =>
+  SetMetadata(ROLES_KEY, roles);
+
+export const CurrentUser = createParamDecorator((_: unknown, context: ExecutionContext) => {
+  const request = context.switchToHttp().getRequest<{ principal?: Principal }>();
+  return request.principal;
+});

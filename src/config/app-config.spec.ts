@@ -1,0 +1,36 @@
+import { ConfigError, loadConfig } from './app-config';
+
+const base = { DATABASE_URL: 'postgres://localhost/salt' };
+
+describe('loadConfig', () => {
+  it('applies defaults for a minimal environment', () => {
+    const config = loadConfig(base);
+    expect(config.role).toBe('all');
+    expect(config.port).toBe(3000);
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(config.migrateOnStart).toBe(true);
+    expect(config.storageDir).toMatch(/data\/photos$/);
+  });
+
+  it('names the missing DATABASE_URL', () => {
+    expect(() => loadConfig({})).toThrow(
+      new ConfigError('DATABASE_URL', 'is required but not set'),
+    );
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ SALT_ROLE: 'boss' }, 'SALT_ROLE'],
+    [{ REDIS_URL: 'http://x' }, 'REDIS_URL'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ SALT_MIGRATE: 'perhaps' }, 'SALT_MIGRATE'],
+    [{ SALT_ADMIN_EMAIL: 'a@b.c' }, 'SALT_ADMIN_PASSWORD'],
+    [{ SALT_ADMIN_EMAIL: 'a@b.c', SALT_ADMIN_PASSWORD: 'short' }, 'SALT_ADMIN_PASSWORD'],
+    [{ QUEUE_PREFIX: 'a b' }, 'QUEUE_PREFIX'],
+  ])('rejects %p naming %s', (extra, variable) => {
+    expect(() => loadConfig({ ...base, ...extra })).toThrow(
+      expect.objectContaining({ variable }) as Error,
+    );
+  });
+});

@@ -1,0 +1,139 @@
+import { resolve } from 'node:path';
+
+export type ProcessRole = 'api' | 'worker' | 'all';
+
+export interface AppConfig {
+  role: ProcessRole;
+  port: number;
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  storageDir: string;
+  migrateOnStart: boolean;
+  adminEmail?: string;
+  adminPassword?: string;
+  passwordMinLength: number;
+  sessionTtlHours: number;
+  cookieSecure: boolean;
+  /** Express 'trust proxy': how many proxy hops to trust for the client IP (0 = none). */
+  trustProxy: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Max failed logins per account or IP inside one minute before answering 429. */
+  loginFailuresPerMinute: number;
+  reconcileEveryMs: number;
+  webDir: string;
+  demo: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function required(env: Env, name: string): string {
+  const value = env[name]?.trim();
+  if (!value) throw new ConfigError(name, 'is required but not set');
+  return value;
+}
+
+function optional(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) {
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  }
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = optional(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function url(env: Env, name: string, protocols: string[], fallback?: string): string {
+  const raw = fallback === undefined ? required(env, name) : (optional(env, name) ?? fallback);
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'is not a valid URL');
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  }
+  return raw;
+}
+
+/**
+ * Validates the environment once, at start-up. Every other part of the app receives the typed
+ * result; nothing else reads process.env, so a bad value fails here with the variable's name.
+ */
+export function loadConfig(env: Env): AppConfig {
+  const adminEmail = optional(env, 'SALT_ADMIN_EMAIL');
+  const adminPassword = optional(env, 'SALT_ADMIN_PASSWORD');
+  const passwordMinLength = integer(env, 'PASSWORD_MIN_LENGTH', 12, 8, 128);
+  if (adminEmail && !/^[^@\s]+@[^@\s]+$/.test(adminEmail)) {
+    throw new ConfigError('SALT_ADMIN_EMAIL', 'is not an email address');
+  }
+  if (adminEmail && !adminPassword) {
+    throw new ConfigError('SALT_ADMIN_PASSWORD', 'is required when SALT_ADMIN_EMAIL is set');
+  }
+  if (adminPassword && adminPassword.length < passwordMinLength) {
+    throw new ConfigError(
+      'SALT_ADMIN_PASSWORD',
+      `must be at least ${passwordMinLength} characters long`,
+    );
+  }
+  const queuePrefix = optional(env, 'QUEUE_PREFIX') ?? 'salt';
+  if (!/^[A-Za-z0-9_{}.-]{1,64}$/.test(queuePrefix)) {
+    throw new ConfigError('QUEUE_PREFIX', 'may hold only letters, digits, _ . - { }');
+  }
+  return {
+    role: oneOf(env, 'SALT_ROLE', ['api', 'worker', 'all'] as const, 'all'),
+    port: integer(env, 'PORT', 3000, 1, 65535),
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
+    queuePrefix,
+    storageDir: resolve(optional(env, 'STORAGE_DIR') ?? './data/photos'),
+    migrateOnStart: boolean(env, 'SALT_MIGRATE', true),
+    adminEmail: adminEmail?.toLowerCase(),
+    adminPassword,
+    passwordMinLength,
+    sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30),
+    cookieSecure: boolean(env, 'COOKIE_SECURE', false),
+    trustProxy: integer(env, 'TRUST_PROXY', 0, 0, 10),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    loginFailuresPerMinute: integer(env, 'LOGIN_FAILURES_PER_MINUTE', 5, 1, 1000),
+    reconcileEveryMs: integer(env, 'RECONCILE_EVERY_MS', 60_000, 1000, 86_400_000),
+    webDir: resolve(optional(env, 'WEB_DIR') ?? './dist/web'),
+    demo: boolean(env, 'SALT_DEMO', false),
+  };
+}

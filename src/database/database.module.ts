@@ -1,0 +1,41 @@
+import { Global, Inject, Logger, Module, OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { dataSourceOptions } from './data-source-options';
+import { runMigrations } from './migrate';
+import { TransactionService } from './transaction.service';
+
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        ...dataSourceOptions(config),
+        // Each feature module registers its own entities with TypeOrmModule.forFeature.
+        autoLoadEntities: true,
+        // Start-up waits for Postgres briefly instead of crashing on the first refused socket.
+        retryAttempts: 10,
+        retryDelay: 1000,
+      }),
+    }),
+  ],
+  providers: [TransactionService],
+  exports: [TransactionService],
+})
+export class DatabaseModule implements OnModuleInit {
+  private readonly logger = new Logger(DatabaseModule.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    if (!this.config.migrateOnStart) return;
+    const applied = await runMigrations(this.dataSource);
+    if (applied.length) this.logger.log(`applied migrations: ${applied.join(', ')}`);
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * Every queue salt-reader uses. Each queue carries exactly one kind of job, so the queue name is
+ * also the job name, and each has exactly one processor (checked at start-up by
+ * JobHandlersCheck). Add a queue here, its payload below, and its @Processor in the feature.
+ */
+export enum QueueName {
+  Reconcile = 'reconcile',
+}
+
+/** What each job carries. Jobs hold ids only: Postgres holds the state they act on. */
+export interface JobPayload {
+  [QueueName.Reconcile]: Record<string, never>;
+}
+
+export const ALL_QUEUES: QueueName[] = Object.values(QueueName);

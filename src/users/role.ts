@@ -1,0 +1,2 @@
+export const ROLES = ['admin', 'coordinator', 'rater', 'adjudicator', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];

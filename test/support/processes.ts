@@ -1,0 +1,132 @@
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+/** Compiles the server once into a temp dir, as `npm run build` would, and returns main.js. */
+export function buildServer(): string {
+  // Inside the repo, so the build resolves node_modules like the real dist/ does.
+  mkdirSync(join(ROOT, 'tmp'), { recursive: true });
+  const outDir = mkdtempSync(join(ROOT, 'tmp', 'build-'));
+  execFileSync(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules/typescript/bin/tsc'),
+      '-p',
+      'tsconfig.build.json',
+      '--outDir',
+      outDir,
+    ],
+    { cwd: ROOT, stdio: 'pipe' },
+  );
+  return join(outDir, 'main.js');
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+export interface Spawned {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+  signal: () => NodeJS.Signals | null;
+}
+
+export function spawnNode(script: string, env: Record<string, string>): Spawned {
+  let output = '';
+  let signal: NodeJS.Signals | null = null;
+  const child = spawn(process.execPath, [script], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code, exitSignal) => {
+      signal = exitSignal;
+      resolve(code);
+    }),
+  );
+  return { child, output: () => output, exited, signal: () => signal };
+}
+
+/** A throwaway redis-server on a free port, for tests that stop or flush Redis. */
+export async function startThrowawayRedis(): Promise<{
+  url: string;
+  port: number;
+  stop: () => Promise<void>;
+}> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'salt-redis-'));
+  const child = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+    ],
+    { stdio: 'ignore' },
+  );
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  await waitFor(async () => {
+    const { default: Redis } = await import('ioredis');
+    const probe = new Redis({
+      port,
+      host: '127.0.0.1',
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+    });
+    probe.on('error', () => undefined);
+    try {
+      await probe.connect();
+      return (await probe.ping()) === 'PONG';
+    } catch {
+      return false;
+    } finally {
+      probe.disconnect();
+    }
+  }, 10_000);
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    stop: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+export async function waitFor(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  intervalMs = 100,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

@@ -11,6 +11,7 @@ import { DomainError } from './common/domain-error';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { RequestContext } from './common/request-context';
 import { AppConfig } from './config/app-config';
+import { requestIdOf } from './logging';
 import { serveWebApp } from './web-app';
 
 export const API_PREFIX = 'api/v1';
@@ -55,7 +56,9 @@ export async function createHttpApp(config: AppConfig): Promise<NestExpressAppli
   );
   app.use(cookieParser());
   app.use((request: Request & { id?: string }, response: Response, next: NextFunction) => {
-    const requestId = String(request.id ?? '');
+    // Runs before the logger's middleware, which then reuses this id on every log line.
+    const requestId = requestIdOf(request);
+    request.id = requestId;
     response.setHeader('X-Request-Id', requestId);
     RequestContext.run(
       { requestId, ip: request.ip, userAgent: request.headers['user-agent'] },

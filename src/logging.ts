@@ -15,7 +15,8 @@ export function loggerOptions(config: AppConfig): Params {
   return {
     pinoHttp: {
       level: config.logLevel,
-      genReqId: (request) => requestIdOf(request),
+      genReqId: (request) =>
+        (request as IncomingMessage & { id?: string }).id ?? requestIdOf(request),
       // Secrets never reach the log, wherever they appear.
       redact: {
         paths: [

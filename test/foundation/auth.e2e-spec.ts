@@ -34,6 +34,18 @@ describe('accounts and sessions', () => {
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
     expect(response.body.user).not.toHaveProperty('passwordHash');
+    // The login is in the audit trail, stamped with this request's id.
+    const events: { action: string; request_id: string; actor_name: string }[] = await t.db.query(
+      `SELECT action, request_id, actor_name FROM audit_events WHERE request_id = $1`,
+      [response.headers['x-request-id']],
+    );
+    expect(events).toEqual([
+      {
+        action: 'auth.login',
+        request_id: response.headers['x-request-id'],
+        actor_name: 'Administrator',
+      },
+    ]);
   });
 
   it('answers a wrong password and an unknown email identically, then throttles', async () => {

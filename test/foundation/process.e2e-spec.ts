@@ -8,8 +8,9 @@ import {
   startThrowawayRedis,
   waitFor,
 } from '../support/processes';
+import { Client } from 'pg';
 import { cloneTestDatabase } from '../support/test-app';
-import { databaseUrl, TEST_REDIS_URL } from '../support/test-env';
+import { adminDatabaseUrl, databaseUrl, TEST_REDIS_URL } from '../support/test-env';
 
 async function health(port: number): Promise<{ status: number; body: unknown } | null> {
   try {
@@ -31,7 +32,8 @@ describe('the built server as a process', () => {
   }, 120_000);
 
   afterAll(async () => {
-    for (const process of running) process.child.kill('SIGKILL');
+    for (const spawned of running) spawned.child.kill('SIGKILL');
+    await Promise.all(running.map((spawned) => spawned.exited));
     rmSync(dirname(mainJs), { recursive: true, force: true });
   });
 
@@ -82,4 +84,47 @@ describe('the built server as a process', () => {
     expect((await health(port))?.body).toEqual({ status: 'error', db: 'up', redis: 'down' });
     server.child.kill('SIGKILL');
   }, 60_000);
+
+  it('lets two api processes and a worker start together on an empty database', async () => {
+    // An empty database (not the migrated template): all three race to migrate and bootstrap.
+    const empty = `salt_test_${process.env.SALT_TEST_RUN}_empty`;
+    const admin = new Client({ connectionString: adminDatabaseUrl() });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${empty}"`);
+    const [portA, portB] = [await freePort(), await freePort()];
+    const env = (port: number, role: string) => ({
+      ...baseEnv(port),
+      DATABASE_URL: databaseUrl(empty),
+      QUEUE_PREFIX: `salt-proc-multi-${portA}`,
+      SALT_ROLE: role,
+    });
+    const processes = [
+      spawnNode(mainJs, env(portA, 'api')),
+      spawnNode(mainJs, env(portB, 'api')),
+      spawnNode(mainJs, env(await freePort(), 'worker')),
+    ];
+    running.push(...processes);
+    try {
+      await waitFor(async () => (await health(portA))?.status === 200, 45_000);
+      await waitFor(async () => (await health(portB))?.status === 200, 45_000);
+      const worker = processes[2];
+      if (worker.child.exitCode !== null) throw new Error(worker.output());
+      expect(worker.child.exitCode).toBeNull();
+      expect(worker.output()).not.toMatch(/"level":50/);
+      const db = new Client({ connectionString: databaseUrl(empty) });
+      await db.connect();
+      const admins = await db.query(`SELECT email FROM users WHERE 'admin' = ANY(roles)`);
+      const migrations = await db.query(`SELECT name FROM schema_migrations`);
+      await db.end();
+      expect(admins.rows).toEqual([{ email: 'admin@salt.test' }]);
+      expect(new Set(migrations.rows.map((row: { name: string }) => row.name)).size).toBe(
+        migrations.rows.length,
+      );
+    } finally {
+      for (const spawned of processes) spawned.child.kill('SIGKILL');
+      await Promise.all(processes.map((spawned) => spawned.exited));
+      await admin.query(`DROP DATABASE IF EXISTS "${empty}" WITH (FORCE)`);
+      await admin.end();
+    }
+  }, 90_000);
 });

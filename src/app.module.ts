@@ -7,7 +7,9 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { loggerOptions } from './logging';
+import { PhotoSetsModule } from './photo-sets/photo-sets.module';
 import { QueueModule } from './queue/queue.module';
+import { StudiesModule } from './studies/studies.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -28,6 +30,8 @@ export class AppModule {
         AuditModule,
         AuthModule,
         UsersModule,
+        StudiesModule,
+        PhotoSetsModule.register({ workers }),
         HealthModule,
       ],
     };

@@ -9,6 +9,7 @@ export const AuditAction = {
   UserCreated: 'user.created',
   UserChanged: 'user.changed',
   StudyCreated: 'study.created',
+  StudyChanged: 'study.changed',
   StudySettingsChanged: 'study.settings-changed',
   MembershipChanged: 'study.membership-changed',
   MembershipRemoved: 'study.membership-removed',

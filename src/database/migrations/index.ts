@@ -1,4 +1,5 @@
 import { AccountsAndAudit1764150000000 } from './1764150000000-accounts-and-audit';
+import { StudiesAndPhotoSets1764150100000 } from './1764150100000-studies-and-photo-sets';
 
 /** Every migration, oldest first. Add new ones at the end. */
-export const MIGRATIONS = [AccountsAndAudit1764150000000];
+export const MIGRATIONS = [AccountsAndAudit1764150000000, StudiesAndPhotoSets1764150100000];

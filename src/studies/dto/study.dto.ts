@@ -1,0 +1,120 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateBy,
+  ValidateNested,
+  ValidationOptions,
+} from 'class-validator';
+import { StudyRole, STUDY_ROLES } from '../study-role';
+import { ADJUDICATION_MODES, AdjudicationMode, PAIRINGS, Pairing } from '../study-settings';
+
+function IsAscending(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isAscending',
+      validator: {
+        validate: (value: unknown) =>
+          Array.isArray(value) &&
+          value.every((item, index) => index === 0 || Number(value[index - 1]) < Number(item)),
+        defaultMessage: () => '$property must be sorted ascending without repeats',
+      },
+    },
+    options,
+  );
+}
+
+/** Settings in a request: any subset; missing keys keep their current (or default) value. */
+export class StudySettingsDto {
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, example: 10 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 1 })
+  @Min(0)
+  @Max(100)
+  maxDifference?: number;
+
+  @ApiPropertyOptional({ type: [Number], example: [20] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ArrayUnique()
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 1 }, { each: true })
+  @Min(0, { each: true })
+  @Max(100, { each: true })
+  @IsAscending()
+  thresholds?: number[];
+
+  @ApiPropertyOptional({ enum: PAIRINGS })
+  @IsOptional()
+  @IsIn(PAIRINGS)
+  pairing?: Pairing;
+
+  @ApiPropertyOptional({ enum: ADJUDICATION_MODES })
+  @IsOptional()
+  @IsIn(ADJUDICATION_MODES)
+  adjudication?: AdjudicationMode;
+}
+
+export class CreateStudyDto {
+  @ApiProperty({ example: 'AA-IL2-01' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+    message: 'code must be 1–64 letters, digits, dots, dashes or underscores',
+  })
+  code!: string;
+
+  @ApiProperty({ example: 'Low-dose IL-2 in alopecia areata' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  title!: string;
+
+  @ApiPropertyOptional({ type: StudySettingsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => StudySettingsDto)
+  settings?: StudySettingsDto;
+}
+
+export class UpdateStudyDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  title?: string;
+
+  @ApiPropertyOptional({ type: StudySettingsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => StudySettingsDto)
+  settings?: StudySettingsDto;
+
+  @ApiPropertyOptional({ description: 'Required when the settings change' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  reason?: string;
+}
+
+export class PutMemberDto {
+  @ApiProperty({ enum: STUDY_ROLES, isArray: true })
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayUnique()
+  @IsIn(STUDY_ROLES, { each: true })
+  roles!: StudyRole[];
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { UsersModule } from '../users/users.module';
+import { StudiesController } from './studies.controller';
+import { StudiesRepository } from './studies.repository';
+import { StudiesService } from './studies.service';
+import { StudyMemberEntity } from './study-member.entity';
+import { StudyEntity } from './study.entity';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([StudyEntity, StudyMemberEntity]), UsersModule],
+  controllers: [StudiesController],
+  providers: [StudiesRepository, StudiesService],
+  exports: [StudiesService, StudiesRepository],
+})
+export class StudiesModule {}

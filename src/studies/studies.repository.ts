@@ -1,0 +1,174 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { queryRows } from '../database/query-rows';
+import { StudyMemberEntity } from './study-member.entity';
+import { StudyRole } from './study-role';
+import { StudySettings } from './study-settings';
+import { StudyEntity } from './study.entity';
+
+export interface StudyWithRoles {
+  study: StudyEntity;
+  /** The caller's study roles as stored (not yet narrowed by their global roles). */
+  roles: StudyRole[];
+}
+
+export interface MemberRow {
+  userId: string;
+  email: string;
+  name: string;
+  roles: StudyRole[];
+  /** The user's global roles: a study role is effective only with the matching global role. */
+  globalRoles: string[];
+  active: boolean;
+}
+
+@Injectable()
+export class StudiesRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private manager(tx?: EntityManager): EntityManager {
+    return tx ?? this.dataSource.manager;
+  }
+
+  async create(
+    tx: EntityManager,
+    study: Pick<StudyEntity, 'code' | 'title' | 'settings'>,
+  ): Promise<StudyEntity> {
+    const row = tx.create(StudyEntity, study);
+    await tx.insert(StudyEntity, row);
+    return tx.findOneByOrFail(StudyEntity, { id: row.id });
+  }
+
+  async codeTaken(tx: EntityManager, code: string): Promise<boolean> {
+    const rows: unknown[] = await tx.query('SELECT 1 FROM studies WHERE code = $1', [code]);
+    return rows.length > 0;
+  }
+
+  findById(id: string, tx?: EntityManager): Promise<StudyEntity | null> {
+    return this.manager(tx).findOneBy(StudyEntity, { id });
+  }
+
+  /** Locks the study so concurrent settings changes apply one after the other. */
+  findByIdForUpdate(tx: EntityManager, id: string): Promise<StudyEntity | null> {
+    return tx.findOne(StudyEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async update(
+    tx: EntityManager,
+    id: string,
+    changes: Partial<Pick<StudyEntity, 'title' | 'settings'>>,
+  ): Promise<StudyEntity> {
+    await tx.update(StudyEntity, { id }, changes);
+    return tx.findOneByOrFail(StudyEntity, { id });
+  }
+
+  async settings(studyId: string, tx?: EntityManager): Promise<StudySettings | null> {
+    const rows = await queryRows<{ settings: StudySettings }>(
+      this.manager(tx),
+      'SELECT settings FROM studies WHERE id = $1',
+      [studyId],
+    );
+    return rows[0]?.settings ?? null;
+  }
+
+  listAll(): Promise<StudyEntity[]> {
+    return this.dataSource.manager.find(StudyEntity, { order: { code: 'ASC' } });
+  }
+
+  /** Every study the user is a member of, with their stored roles there. */
+  async listForUser(userId: string): Promise<StudyWithRoles[]> {
+    const rows = await this.dataSource.manager
+      .createQueryBuilder(StudyEntity, 's')
+      .innerJoin(StudyMemberEntity, 'm', 'm.study_id = s.id AND m.user_id = :userId', { userId })
+      .addSelect('m.roles', 'member_roles')
+      .orderBy('s.code', 'ASC')
+      .getRawAndEntities<{ member_roles: StudyRole[] }>();
+    return rows.entities.map((study, index) => ({
+      study,
+      roles: rows.raw[index]?.member_roles ?? [],
+    }));
+  }
+
+  async memberRoles(studyId: string, userId: string, tx?: EntityManager): Promise<StudyRole[]> {
+    const row = await this.manager(tx).findOneBy(StudyMemberEntity, { studyId, userId });
+    return row?.roles ?? [];
+  }
+
+  /** Locks the membership row (if any) so concurrent changes to it serialize. */
+  async memberForUpdate(
+    tx: EntityManager,
+    studyId: string,
+    userId: string,
+  ): Promise<StudyMemberEntity | null> {
+    return tx.findOne(StudyMemberEntity, {
+      where: { studyId, userId },
+      lock: { mode: 'pessimistic_write' },
+    });
+  }
+
+  async upsertMember(
+    tx: EntityManager,
+    studyId: string,
+    userId: string,
+    roles: StudyRole[],
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO study_members (study_id, user_id, roles) VALUES ($1, $2, $3)
+       ON CONFLICT (study_id, user_id) DO UPDATE SET roles = EXCLUDED.roles, updated_at = now()`,
+      [studyId, userId, roles],
+    );
+  }
+
+  async removeMember(tx: EntityManager, studyId: string, userId: string): Promise<boolean> {
+    const rows = await queryRows(
+      tx,
+      'DELETE FROM study_members WHERE study_id = $1 AND user_id = $2 RETURNING user_id',
+      [studyId, userId],
+    );
+    return rows.length > 0;
+  }
+
+  async listMembers(studyId: string, tx?: EntityManager): Promise<MemberRow[]> {
+    return queryRows<MemberRow>(
+      this.manager(tx),
+      `SELECT u.id AS "userId", u.email, u.name, m.roles, u.roles AS "globalRoles", u.active
+         FROM study_members m JOIN users u ON u.id = m.user_id
+        WHERE m.study_id = $1
+        ORDER BY u.name, u.email`,
+      [studyId],
+    );
+  }
+
+  async member(studyId: string, userId: string, tx?: EntityManager): Promise<MemberRow | null> {
+    const rows = await queryRows<MemberRow>(
+      this.manager(tx),
+      `SELECT u.id AS "userId", u.email, u.name, m.roles, u.roles AS "globalRoles", u.active
+         FROM study_members m JOIN users u ON u.id = m.user_id
+        WHERE m.study_id = $1 AND m.user_id = $2`,
+      [studyId, userId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Active users holding `role` both in the study and globally. */
+  async membersWithRole(tx: EntityManager, studyId: string, role: StudyRole): Promise<MemberRow[]> {
+    return queryRows<MemberRow>(
+      tx,
+      `SELECT u.id AS "userId", u.email, u.name, m.roles, u.roles AS "globalRoles", u.active
+         FROM study_members m JOIN users u ON u.id = m.user_id
+        WHERE m.study_id = $1 AND $2 = ANY(m.roles) AND $2 = ANY(u.roles) AND u.active
+        ORDER BY u.id`,
+      [studyId, role],
+    );
+  }
+
+  async statusCounts(studyId: string): Promise<Record<string, number>> {
+    const rows = await queryRows<{ status: string; count: string }>(
+      this.dataSource.manager,
+      'SELECT status, count(*) AS count FROM photo_sets WHERE study_id = $1 GROUP BY status',
+      [studyId],
+    );
+    return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
+  }
+}

@@ -1,0 +1,292 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AuditAction } from '../audit/audit-action';
+import { AuditService } from '../audit/audit.service';
+import { Principal } from '../auth/auth.repository';
+import { actorOf } from '../auth/auth.service';
+import { conflict, invalid, notFound } from '../common/domain-error';
+import { TransactionService } from '../database/transaction.service';
+import { UsersRepository } from '../users/users.repository';
+import { CreateStudyDto, StudySettingsDto, UpdateStudyDto } from './dto/study.dto';
+import { MemberRow, StudiesRepository } from './studies.repository';
+import { StudyRole } from './study-role';
+import { DEFAULT_STUDY_SETTINGS, StudySettings, withDefaults } from './study-settings';
+import { StudyEntity } from './study.entity';
+import { MemberView, StudyDetail, StudyListItem, StudyView, toStudyView } from './study.view';
+
+export interface MembershipChange {
+  studyId: string;
+  userId: string;
+  removedRoles: StudyRole[];
+  addedRoles: StudyRole[];
+}
+
+/** Called inside the transaction that changes a membership, e.g. to hand a leaving rater's work on. */
+export type MembershipChangedListener = (
+  tx: EntityManager,
+  change: MembershipChange,
+) => Promise<void>;
+
+/** Statuses always present in a study's counts, zero when no set has them. */
+const COUNTED_STATUSES = [
+  'processing',
+  'rejected',
+  'ready',
+  'awaiting-raters',
+  'reading',
+  'adjudicating',
+  'final',
+] as const;
+
+/** Study roles that are about one's own tasks: being an admin does not make one a rater. */
+const OWN_WORK_ROLES: readonly StudyRole[] = ['rater', 'adjudicator'];
+
+/**
+ * A study role counts only while the user also holds the matching global role, so taking a
+ * global role away from someone takes it away in every study at once.
+ */
+export function effectiveRoles(
+  principal: Pick<Principal, 'roles'>,
+  stored: StudyRole[],
+): StudyRole[] {
+  return stored.filter((role) => (principal.roles as string[]).includes(role));
+}
+
+function isAdmin(principal: Pick<Principal, 'roles'>): boolean {
+  return principal.roles.includes('admin');
+}
+
+function sameSettings(a: StudySettings, b: StudySettings): boolean {
+  return (
+    a.maxDifference === b.maxDifference &&
+    a.pairing === b.pairing &&
+    a.adjudication === b.adjudication &&
+    a.thresholds.length === b.thresholds.length &&
+    a.thresholds.every((value, index) => value === b.thresholds[index])
+  );
+}
+
+function mergeSettings(base: StudySettings, input: StudySettingsDto | undefined): StudySettings {
+  return {
+    maxDifference: input?.maxDifference ?? base.maxDifference,
+    thresholds: input?.thresholds ? [...input.thresholds] : [...base.thresholds],
+    pairing: input?.pairing ?? base.pairing,
+    adjudication: input?.adjudication ?? base.adjudication,
+  };
+}
+
+@Injectable()
+export class StudiesService {
+  private readonly membershipListeners: MembershipChangedListener[] = [];
+
+  constructor(
+    private readonly studies: StudiesRepository,
+    private readonly users: UsersRepository,
+    private readonly tx: TransactionService,
+    private readonly audit: AuditService,
+  ) {}
+
+  onMembershipChanged(listener: MembershipChangedListener): void {
+    this.membershipListeners.push(listener);
+  }
+
+  /**
+   * The study, if the caller may act in it with one of `roles`; otherwise 404, so outsiders
+   * cannot even tell the study exists. Admins pass any staff check (coordinator, auditor) but not
+   * a check that only rater or adjudicator roles satisfy: those are about one's own reads.
+   */
+  async requireStudyRole(
+    principal: Principal,
+    studyId: string,
+    roles: StudyRole[],
+    tx?: EntityManager,
+  ): Promise<StudyEntity> {
+    const study = await this.studies.findById(studyId, tx);
+    if (!study) throw notFound('Study not found');
+    const ownWorkOnly = roles.every((role) => OWN_WORK_ROLES.includes(role));
+    if (isAdmin(principal) && !ownWorkOnly) return study;
+    const stored = await this.studies.memberRoles(studyId, principal.userId, tx);
+    const mine = effectiveRoles(principal, stored);
+    if (!roles.some((role) => mine.includes(role))) throw notFound('Study not found');
+    return study;
+  }
+
+  /** The study's charter settings (defaults filled in); throws notFound for an unknown study. */
+  async getSettings(studyId: string, tx?: EntityManager): Promise<StudySettings> {
+    const settings = await this.studies.settings(studyId, tx);
+    if (!settings) throw notFound('Study not found');
+    return withDefaults(settings);
+  }
+
+  /** Active users who hold `role` in the study and globally. */
+  membersWithRole(tx: EntityManager, studyId: string, role: StudyRole): Promise<MemberRow[]> {
+    return this.studies.membersWithRole(tx, studyId, role);
+  }
+
+  async create(principal: Principal, input: CreateStudyDto): Promise<StudyView> {
+    const settings = mergeSettings(DEFAULT_STUDY_SETTINGS, input.settings);
+    return this.tx.run(async (tx) => {
+      if (await this.studies.codeTaken(tx, input.code)) {
+        throw conflict('A study with this code already exists');
+      }
+      const study = await this.studies.create(tx, {
+        code: input.code,
+        title: input.title,
+        settings,
+      });
+      await this.audit.record(tx, {
+        actor: actorOf(principal, 'admin'),
+        action: AuditAction.StudyCreated,
+        entityType: 'study',
+        entityId: study.id,
+        studyId: study.id,
+        after: { code: study.code, title: study.title, settings: study.settings },
+      });
+      return toStudyView(study);
+    });
+  }
+
+  async list(principal: Principal): Promise<StudyListItem[]> {
+    if (isAdmin(principal)) {
+      const all = await this.studies.listAll();
+      const mine = new Map(
+        (await this.studies.listForUser(principal.userId)).map((row) => [row.study.id, row.roles]),
+      );
+      return all.map((study) => ({
+        ...toStudyView(study),
+        myRoles: effectiveRoles(principal, mine.get(study.id) ?? []),
+      }));
+    }
+    return (await this.studies.listForUser(principal.userId))
+      .map(({ study, roles }) => ({
+        ...toStudyView(study),
+        myRoles: effectiveRoles(principal, roles),
+      }))
+      .filter((study) => study.myRoles.length > 0);
+  }
+
+  async get(principal: Principal, studyId: string): Promise<StudyDetail> {
+    const study = await this.studies.findById(studyId);
+    if (!study) throw notFound('Study not found');
+    const myRoles = effectiveRoles(
+      principal,
+      await this.studies.memberRoles(studyId, principal.userId),
+    );
+    if (!isAdmin(principal) && myRoles.length === 0) throw notFound('Study not found');
+    const counts = await this.studies.statusCounts(studyId);
+    const statusCounts = Object.fromEntries(
+      COUNTED_STATUSES.map((status) => [status, counts[status] ?? 0]),
+    );
+    return { ...toStudyView(study), myRoles, statusCounts };
+  }
+
+  async update(principal: Principal, studyId: string, input: UpdateStudyDto): Promise<StudyView> {
+    return this.tx.run(async (tx) => {
+      const before = await this.studies.findByIdForUpdate(tx, studyId);
+      if (!before) throw notFound('Study not found');
+      const beforeSettings = withDefaults(before.settings);
+      const settings = mergeSettings(beforeSettings, input.settings);
+      const settingsChanged = !sameSettings(beforeSettings, settings);
+      const titleChanged = input.title !== undefined && input.title !== before.title;
+      // The charter decides which pairs go to adjudication; changing it mid-study must be justified.
+      if (settingsChanged && !input.reason) {
+        throw invalid(['reason is required when the settings change']);
+      }
+      if (!settingsChanged && !titleChanged) return toStudyView(before);
+      const after = await this.studies.update(tx, studyId, {
+        ...(titleChanged && { title: input.title }),
+        ...(settingsChanged && { settings }),
+      });
+      await this.audit.record(tx, {
+        actor: actorOf(principal, 'admin'),
+        action: settingsChanged ? AuditAction.StudySettingsChanged : AuditAction.StudyChanged,
+        entityType: 'study',
+        entityId: studyId,
+        studyId,
+        before: { title: before.title, settings: beforeSettings },
+        after: { title: after.title, settings: withDefaults(after.settings) },
+        reason: input.reason ?? null,
+      });
+      return toStudyView(after);
+    });
+  }
+
+  async listMembers(studyId: string): Promise<MemberView[]> {
+    if (!(await this.studies.findById(studyId))) throw notFound('Study not found');
+    return (await this.studies.listMembers(studyId)).map(toMemberView);
+  }
+
+  async putMember(
+    principal: Principal,
+    studyId: string,
+    userId: string,
+    roles: StudyRole[],
+  ): Promise<MemberView> {
+    return this.tx.run(async (tx) => {
+      const study = await this.studies.findByIdForUpdate(tx, studyId);
+      if (!study) throw notFound('Study not found');
+      const user = await this.users.findById(userId, tx);
+      if (!user) throw notFound('User not found');
+      const lacking = roles.filter((role) => !(user.roles as string[]).includes(role));
+      if (lacking.length) {
+        throw invalid(
+          lacking.map((role) => `the user does not hold the global role ${role} needed for it`),
+        );
+      }
+      const existing = await this.studies.memberForUpdate(tx, studyId, userId);
+      const previous = existing?.roles ?? [];
+      const addedRoles = roles.filter((role) => !previous.includes(role));
+      const removedRoles = previous.filter((role) => !roles.includes(role));
+      await this.studies.upsertMember(tx, studyId, userId, roles);
+      if (addedRoles.length || removedRoles.length || !existing) {
+        for (const listener of this.membershipListeners) {
+          await listener(tx, { studyId, userId, removedRoles, addedRoles });
+        }
+        await this.audit.record(tx, {
+          actor: actorOf(principal, 'admin'),
+          action: AuditAction.MembershipChanged,
+          entityType: 'study',
+          entityId: studyId,
+          studyId,
+          before: existing ? { userId, roles: previous } : null,
+          after: { userId, roles },
+        });
+      }
+      const member = await this.studies.member(studyId, userId, tx);
+      if (!member) throw notFound('User not found');
+      return toMemberView(member);
+    });
+  }
+
+  async removeMember(principal: Principal, studyId: string, userId: string): Promise<void> {
+    await this.tx.run(async (tx) => {
+      const study = await this.studies.findByIdForUpdate(tx, studyId);
+      if (!study) throw notFound('Study not found');
+      const existing = await this.studies.memberForUpdate(tx, studyId, userId);
+      if (!existing) throw notFound('Member not found');
+      await this.studies.removeMember(tx, studyId, userId);
+      for (const listener of this.membershipListeners) {
+        await listener(tx, { studyId, userId, removedRoles: existing.roles, addedRoles: [] });
+      }
+      await this.audit.record(tx, {
+        actor: actorOf(principal, 'admin'),
+        action: AuditAction.MembershipRemoved,
+        entityType: 'study',
+        entityId: studyId,
+        studyId,
+        before: { userId, roles: existing.roles },
+        after: { userId, roles: [] },
+      });
+    });
+  }
+}
+
+function toMemberView(member: MemberRow): MemberView {
+  return {
+    userId: member.userId,
+    email: member.email,
+    name: member.name,
+    roles: member.roles,
+    active: member.active,
+  };
+}

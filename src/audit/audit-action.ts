@@ -34,3 +34,17 @@ export const AuditAction = {
 } as const;
 
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
+
+/**
+ * Convention for the auditor's timeline (`GET /audit/entities/:type/:id`): an event about an
+ * entity that belongs to another entity names its owner in its `after` (or `before`) JSON as
+ * `<ownerType in camelCase>Id`. The timeline of an entity returns the events recorded on it plus
+ * every event whose `after` or `before` carries that key with its id, so related records join the
+ * timeline without the audit module knowing about their tables.
+ *
+ * In particular, every read, adjudication and result event MUST put `photoSetId` into `after`
+ * (e.g. `after: { photoSetId, readCode, top, back, left, right, salt }` for `read.submitted`),
+ * or it will be missing from the photo set's timeline that auditors use to reconstruct a score.
+ * Likewise an event on a read task that concerns its adjudication would carry `readTaskId`.
+ * (ownerKeyOf() in src/audit/audit-trail.service.ts derives the key: 'photo-set' → 'photoSetId'.)
+ */

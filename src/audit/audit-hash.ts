@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash as oneShotHash } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -23,25 +23,92 @@ export interface HashedEvent {
 
 /**
  * JSON with object keys sorted at every depth, so the same event always hashes the same way
- * whatever order jsonb hands its keys back in.
+ * whatever order jsonb hands its keys back in. Keys compare by UTF-16 code units (the default
+ * `sort()` order) and undefined members are left out, as `JSON.stringify` does.
+ *
+ * Written with plain loops rather than entries/map/join: verification canonicalises every event
+ * of the trail, and this is its hot path.
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || value === undefined) return 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  if (typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',';
+      out += canonicalJson(value[i]);
+    }
+    return out + ']';
   }
-  return JSON.stringify(value);
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const member = record[key];
+    if (member === undefined) continue;
+    if (!first) out += ',';
+    first = false;
+    out += JSON.stringify(key) + ':' + canonicalJson(member);
+  }
+  return out + '}';
 }
 
+const sha256Hex: (data: string) => string =
+  typeof oneShotHash === 'function'
+    ? (data) => oneShotHash('sha256', data, 'hex')
+    : (data) => createHash('sha256').update(data).digest('hex');
+
+/** SHA-256 (hex) of `prevHash + "\n" + canonicalJson(event)`. */
 export function eventHash(event: HashedEvent, prevHash: string): string {
-  return createHash('sha256')
-    .update(prevHash)
-    .update('\n')
-    .update(canonicalJson(event))
-    .digest('hex');
+  return sha256Hex(prevHash + '\n' + canonicalJson(event));
+}
+
+const str = (value: string | null): string => (value === null ? 'null' : JSON.stringify(value));
+
+/**
+ * `canonicalJson(event)` for an event with exactly the HashedEvent fields, with the key order
+ * written out instead of sorted. Verification hashes a million of these; the unit spec pins it to
+ * canonicalJson.
+ */
+export function hashedEventJson(e: HashedEvent): string {
+  return (
+    '{"action":' +
+    JSON.stringify(e.action) +
+    ',"actorId":' +
+    str(e.actorId) +
+    ',"actorName":' +
+    JSON.stringify(e.actorName) +
+    ',"actorRole":' +
+    JSON.stringify(e.actorRole) +
+    ',"after":' +
+    canonicalJson(e.after) +
+    ',"before":' +
+    canonicalJson(e.before) +
+    ',"entityId":' +
+    str(e.entityId) +
+    ',"entityType":' +
+    JSON.stringify(e.entityType) +
+    ',"ip":' +
+    str(e.ip) +
+    ',"occurredAt":' +
+    JSON.stringify(e.occurredAt) +
+    ',"reason":' +
+    str(e.reason) +
+    ',"requestId":' +
+    str(e.requestId) +
+    ',"seq":' +
+    JSON.stringify(e.seq) +
+    ',"studyId":' +
+    str(e.studyId) +
+    ',"userAgent":' +
+    str(e.userAgent) +
+    '}'
+  );
+}
+
+/** The same digest as eventHash, through the fixed-order serialiser. */
+export function storedEventHash(event: HashedEvent, prevHash: string): string {
+  return sha256Hex(prevHash + '\n' + hashedEventJson(event));
 }

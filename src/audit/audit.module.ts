@@ -1,13 +1,16 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditEventEntity } from './audit-event.entity';
+import { AuditController } from './audit.controller';
 import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
+import { AuditTrailService } from './audit-trail.service';
 
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([AuditEventEntity])],
-  providers: [AuditRepository, AuditService],
+  controllers: [AuditController],
+  providers: [AuditRepository, AuditService, AuditTrailService],
   exports: [AuditService, AuditRepository],
 })
 export class AuditModule {}

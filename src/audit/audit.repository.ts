@@ -1,21 +1,146 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { PoolClient } from 'pg';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditEventEntity } from './audit-event.entity';
 import { eventHash, GENESIS_HASH, HashedEvent } from './audit-hash';
+import { ChainLink, ChainReader } from './audit-verify';
 
-// One chain for the whole database: appends take this transaction-scoped advisory lock so the
-// chain is a single line. It is released at commit or rollback, and nothing else waits on it.
+/**
+ * Chain serialization: one chain for the whole database. Every append first takes this
+ * transaction-scoped advisory lock, then reads the last event and writes seq = last seq + 1 with
+ * prev_hash = last hash. The lock is released at commit or rollback, so the next writer always
+ * sees the previous event committed (or gone): seq stays gapless even when transactions roll
+ * back, and a hole in seq can only mean a deleted row. Nothing else takes this lock, and reads
+ * never wait on it. Call `record` last in a transaction to hold the lock as briefly as possible.
+ * (docs/audit.md discusses the choice and its throughput.)
+ */
 const AUDIT_CHAIN_LOCK = 0x5a17_a0d1;
 
 export type NewAuditEvent = Omit<HashedEvent, 'seq' | 'occurredAt'>;
 
+/** An event as auditors see it: every hashed field in its hashed form, plus the links. */
+export type AuditEventView = ChainLink;
+
+export interface AuditFilter {
+  studyId?: string;
+  actorId?: string;
+  action?: string;
+  entityType?: string;
+  entityId?: string;
+  /** occurredAt ≥ from */
+  from?: Date;
+  /** occurredAt < to */
+  to?: Date;
+}
+
+export interface PageRequest {
+  afterSeq?: number;
+  order: 'asc' | 'desc';
+  limit: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * The hash must cover what Postgres stores, not what the caller passed: uuid columns come back
+ * lower-case and hyphenated, and text is stored as UTF-8, where a lone surrogate becomes U+FFFD.
+ */
+function storedUuid(value: string | null, field: string): string | null {
+  if (value === null) return null;
+  const lower = value.toLowerCase();
+  if (!UUID.test(lower)) throw new Error(`audit ${field} must be a UUID, got "${value}"`);
+  return lower;
+}
+function storedText<T extends string | null>(value: T): T {
+  return (value === null ? null : value.replace(LONE_SURROGATE, '\ufffd')) as T;
+}
+
+const VIEW_COLUMNS = `seq, occurred_at AS "occurredAt", actor_id AS "actorId",
+  actor_name AS "actorName", actor_role AS "actorRole", action, entity_type AS "entityType",
+  entity_id AS "entityId", study_id AS "studyId", before, after, reason, request_id AS "requestId",
+  ip, user_agent AS "userAgent", prev_hash AS "prevHash", hash`;
+
+type ViewRow = Omit<AuditEventView, 'occurredAt'> & { occurredAt: Date };
+const toView = (row: ViewRow): AuditEventView => ({
+  ...row,
+  occurredAt: row.occurredAt.toISOString(),
+});
+
+// Columns for verification, in ChainLink order. occurred_at comes with microseconds: a stored
+// time with sub-millisecond digits was never written by append, and must fail its hash.
+const CHAIN_SQL = `SELECT seq, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'),
+    actor_id, actor_name, actor_role, action, entity_type, entity_id, study_id, before, after,
+    reason, request_id, ip, user_agent, prev_hash, hash
+  FROM audit_events WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3`;
+
+type ChainRow = [
+  string,
+  string,
+  string | null,
+  string,
+  string,
+  string,
+  string,
+  string | null,
+  string | null,
+  unknown,
+  unknown,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string,
+  string,
+];
+
+function toChainLink(r: ChainRow): ChainLink {
+  const time = r[1];
+  return {
+    seq: r[0],
+    occurredAt: time.endsWith('000') ? `${time.slice(0, -3)}Z` : `${time}Z`,
+    actorId: r[2],
+    actorName: r[3],
+    actorRole: r[4],
+    action: r[5],
+    entityType: r[6],
+    entityId: r[7],
+    studyId: r[8],
+    before: r[9],
+    after: r[10],
+    reason: r[11],
+    requestId: r[12],
+    ip: r[13],
+    userAgent: r[14],
+    prevHash: r[15],
+    hash: r[16],
+  };
+}
+
 @Injectable()
 export class AuditRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
   /** Appends inside the caller's transaction; the event commits or vanishes with the change. */
-  async append(tx: EntityManager, event: NewAuditEvent): Promise<AuditEventEntity> {
+  async append(tx: EntityManager, input: NewAuditEvent): Promise<AuditEventEntity> {
     if (!tx.queryRunner?.isTransactionActive) {
       throw new Error('audit events must be written inside the transaction of their change');
     }
+    const event: NewAuditEvent = {
+      ...input,
+      actorId: storedUuid(input.actorId, 'actorId'),
+      studyId: storedUuid(input.studyId, 'studyId'),
+      actorName: storedText(input.actorName),
+      actorRole: storedText(input.actorRole),
+      action: storedText(input.action),
+      entityType: storedText(input.entityType),
+      entityId: storedText(input.entityId),
+      reason: storedText(input.reason),
+      requestId: storedText(input.requestId),
+      ip: storedText(input.ip),
+      userAgent: storedText(input.userAgent),
+    };
     await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
     const rows: { seq: string; hash: string; now: Date }[] = await tx.query(
       `SELECT last.seq, last.hash, date_trunc('milliseconds', clock_timestamp()) AS now
@@ -53,13 +178,133 @@ export class AuditRepository {
         hash,
       ],
     );
-    const row = Object.assign(new AuditEventEntity(), {
-      ...event,
-      seq,
-      occurredAt,
-      prevHash,
-      hash,
-    });
-    return row;
+    return Object.assign(new AuditEventEntity(), { ...event, seq, occurredAt, prevHash, hash });
   }
+
+  /** One keyset page: events after the cursor's seq in the requested order, filtered. */
+  async page(filter: AuditFilter, page: PageRequest): Promise<AuditEventView[]> {
+    const params: unknown[] = [];
+    const where = filterConditions(filter, params);
+    if (page.afterSeq !== undefined) {
+      params.push(page.afterSeq);
+      where.push(`seq ${page.order === 'asc' ? '>' : '<'} $${params.length}`);
+    }
+    params.push(page.limit);
+    const rows: ViewRow[] = await this.dataSource.query(
+      `SELECT ${VIEW_COLUMNS} FROM audit_events
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY seq ${page.order === 'asc' ? 'ASC' : 'DESC'} LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(toView);
+  }
+
+  /**
+   * Events recorded on the entity, plus those whose after/before JSON names it under `ownerKey`
+   * (the convention in audit-action.ts), oldest first.
+   */
+  async timeline(
+    entityType: string,
+    entityId: string,
+    ownerKey: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<AuditEventView[]> {
+    const owner = JSON.stringify({ [ownerKey]: entityId });
+    const rows: ViewRow[] = await this.dataSource.query(
+      `SELECT ${VIEW_COLUMNS} FROM audit_events
+        WHERE seq > $4
+          AND ((entity_type = $1 AND entity_id = $2) OR after @> $3::jsonb OR before @> $3::jsonb)
+        ORDER BY seq LIMIT $5`,
+      [entityType, entityId, owner, afterSeq, limit],
+    );
+    return rows.map(toView);
+  }
+
+  async lastSeq(): Promise<number> {
+    const rows: { seq: string | null }[] = await this.dataSource.query(
+      'SELECT max(seq) AS seq FROM audit_events',
+    );
+    return Number(rows[0].seq ?? 0);
+  }
+
+  /** The seq range of events in [from, to) by time; null bounds mean "no events there". */
+  async seqBounds(from?: Date, to?: Date): Promise<{ first: number | null; last: number | null }> {
+    const rows: { first: string | null; last: string | null }[] = await this.dataSource.query(
+      `SELECT (SELECT min(seq) FROM audit_events WHERE $1::timestamptz IS NULL OR occurred_at >= $1) AS first,
+              (SELECT max(seq) FROM audit_events WHERE $2::timestamptz IS NULL OR occurred_at < $2) AS last`,
+      [from ?? null, to ?? null],
+    );
+    const toNumber = (v: string | null) => (v === null ? null : Number(v));
+    return { first: toNumber(rows[0].first), last: toNumber(rows[0].last) };
+  }
+
+  /**
+   * A reader for the verifier on one dedicated connection, using pg's array row mode: the walk
+   * over a million events is dominated by per-row costs, so rows skip TypeORM and named objects.
+   */
+  async openChainReader(): Promise<ChainReader & { release: () => Promise<void> }> {
+    const runner = this.dataSource.createQueryRunner();
+    const client = (await runner.connect()) as PoolClient;
+    return {
+      batch: async (fromSeq, toSeq, limit) => {
+        const result = await client.query<ChainRow>({
+          text: CHAIN_SQL,
+          values: [fromSeq, toSeq, limit],
+          rowMode: 'array',
+        });
+        return result.rows.map(toChainLink);
+      },
+      hashAt: async (seq) => {
+        const result = await client.query<{ hash: string }>(
+          'SELECT hash FROM audit_events WHERE seq = $1',
+          [seq],
+        );
+        return result.rows[0]?.hash ?? null;
+      },
+      release: () => runner.release(),
+    };
+  }
+
+  /** Every event matching the filter with seq ≤ throughSeq, oldest first, in keyset batches. */
+  async *scan(
+    filter: AuditFilter,
+    throughSeq: number,
+    batchSize = 2000,
+  ): AsyncGenerator<AuditEventView[]> {
+    let afterSeq = 0;
+    for (;;) {
+      const params: unknown[] = [];
+      const where = filterConditions(filter, params);
+      params.push(afterSeq, throughSeq, batchSize);
+      const n = params.length;
+      const rows: ViewRow[] = await this.dataSource.query(
+        `SELECT ${VIEW_COLUMNS} FROM audit_events
+          WHERE ${[...where, `seq > $${n - 2}`, `seq <= $${n - 1}`].join(' AND ')}
+          ORDER BY seq LIMIT $${n}`,
+        params,
+      );
+      if (rows.length === 0) return;
+      yield rows.map(toView);
+      if (rows.length < batchSize) return;
+      afterSeq = Number(rows[rows.length - 1].seq);
+    }
+  }
+}
+
+function filterConditions(filter: AuditFilter, params: unknown[]): string[] {
+  const where: string[] = [];
+  const add = (column: string, op: string, value: unknown) => {
+    if (value === undefined) return;
+    params.push(value);
+    where.push(`${column} ${op} $${params.length}`);
+  };
+  add('study_id', '=', filter.studyId);
+  add('actor_id', '=', filter.actorId);
+  add('action', '=', filter.action);
+  add('entity_type', '=', filter.entityType);
+  add('entity_id', '=', filter.entityId);
+  add('occurred_at', '>=', filter.from);
+  add('occurred_at', '<', filter.to);
+  return where;
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { RequestContext } from '../common/request-context';
 import { AuditAction } from './audit-action';
+import { AuditEventEntity } from './audit-event.entity';
 import { AuditRepository } from './audit.repository';
 
 /** Who acted: a signed-in user in one of their roles, or the system running a job. */
@@ -28,10 +29,13 @@ export interface AuditEventInput {
 export class AuditService {
   constructor(private readonly audit: AuditRepository) {}
 
-  /** Records an event in the caller's transaction, stamped with the current request's origin. */
-  async record(tx: EntityManager, input: AuditEventInput): Promise<void> {
+  /**
+   * Records an event in the caller's transaction, stamped with the current request's origin.
+   * Call it last in the transaction: it takes the chain lock, held until commit.
+   */
+  record(tx: EntityManager, input: AuditEventInput): Promise<AuditEventEntity> {
     const request = RequestContext.current();
-    await this.audit.append(tx, {
+    return this.audit.append(tx, {
       actorId: input.actor.id,
       actorName: input.actor.name,
       actorRole: input.actor.role,

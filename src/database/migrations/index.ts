@@ -1,5 +1,10 @@
 import { AccountsAndAudit1764150000000 } from './1764150000000-accounts-and-audit';
 import { StudiesAndPhotoSets1764150100000 } from './1764150100000-studies-and-photo-sets';
+import { AuditOwnerIndex1764150500000 } from './1764150500000-audit-owner-index';
 
 /** Every migration, oldest first. Add new ones at the end. */
-export const MIGRATIONS = [AccountsAndAudit1764150000000, StudiesAndPhotoSets1764150100000];
+export const MIGRATIONS = [
+  AccountsAndAudit1764150000000,
+  StudiesAndPhotoSets1764150100000,
+  AuditOwnerIndex1764150500000,
+];

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { AdjudicationModule } from './adjudication/adjudication.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
@@ -9,6 +10,8 @@ import { HealthModule } from './health/health.module';
 import { loggerOptions } from './logging';
 import { PhotoSetsModule } from './photo-sets/photo-sets.module';
 import { QueueModule } from './queue/queue.module';
+import { ReadsModule } from './reads/reads.module';
+import { ResultsModule } from './results/results.module';
 import { StudiesModule } from './studies/studies.module';
 import { UsersModule } from './users/users.module';
 
@@ -32,6 +35,9 @@ export class AppModule {
         UsersModule,
         StudiesModule,
         PhotoSetsModule.register({ workers }),
+        ReadsModule.register({ workers }),
+        AdjudicationModule.register({ workers }),
+        ResultsModule,
         HealthModule,
       ],
     };

@@ -17,6 +17,7 @@ export const AuditAction = {
   SetReplaced: 'photo-set.replaced',
   SetRejected: 'photo-set.rejected',
   SetReady: 'photo-set.ready',
+  SetAwaitingRaters: 'photo-set.awaiting-raters',
   ImportCreated: 'import.created',
   ImportCompleted: 'import.completed',
   ImportRejected: 'import.rejected',

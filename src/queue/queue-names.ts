@@ -5,11 +5,17 @@
  */
 export enum QueueName {
   Reconcile = 'reconcile',
+  Assign = 'assign',
+  Evaluate = 'evaluate',
+  Reassign = 'reassign',
 }
 
 /** What each job carries. Jobs hold ids only: Postgres holds the state they act on. */
 export interface JobPayload {
   [QueueName.Reconcile]: Record<string, never>;
+  [QueueName.Assign]: { photoSetId: string };
+  [QueueName.Evaluate]: { photoSetId: string };
+  [QueueName.Reassign]: { readTaskId: string };
 }
 
 export const ALL_QUEUES: QueueName[] = Object.values(QueueName);

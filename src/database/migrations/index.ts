@@ -1,10 +1,12 @@
 import { AccountsAndAudit1764150000000 } from './1764150000000-accounts-and-audit';
 import { StudiesAndPhotoSets1764150100000 } from './1764150100000-studies-and-photo-sets';
 import { AuditOwnerIndex1764150500000 } from './1764150500000-audit-owner-index';
+import { ReadsAndAdjudication1764150600000 } from './1764150600000-reads-and-adjudication';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
   AccountsAndAudit1764150000000,
   StudiesAndPhotoSets1764150100000,
   AuditOwnerIndex1764150500000,
+  ReadsAndAdjudication1764150600000,
 ];

@@ -1,0 +1,196 @@
+import { Injectable } from '@nestjs/common';
+import { AuditAction } from '../audit/audit-action';
+import { AuditService } from '../audit/audit.service';
+import { Principal } from '../auth/auth.repository';
+import { actorOf } from '../auth/auth.service';
+import { conflict, invalid, notFound } from '../common/domain-error';
+import { TransactionService } from '../database/transaction.service';
+import { RenditionSize } from '../photo-sets/photo-image.entity';
+import { View } from '../photo-sets/photo-set.entity';
+import { Rendition } from '../reads/image-response';
+import { PhotoAccess } from '../reads/photo-access';
+import { ReadsRepository } from '../reads/reads.repository';
+import { computeSalt, RegionScores } from '../reads/salt';
+import { StudiesService } from '../studies/studies.service';
+import { AdjudicationTaskEntity } from './adjudication.entities';
+import { AdjudicationCounts, AdjudicationRepository } from './adjudication.repository';
+import { AdjudicationTaskView, decisionView, imageUrls } from './adjudication-task.view';
+import { DecisionDto } from './dto/decision.dto';
+
+export interface AdjudicationQueue {
+  items: { id: string; code: string; status: string }[];
+  counts: AdjudicationCounts;
+}
+
+export interface DecisionResult {
+  finalSalt: number;
+  decidedAt: string;
+}
+
+const NOT_FOUND = 'Adjudication not found';
+
+/** The adjudicator's side: their own tasks only, anything else is 404. */
+@Injectable()
+export class AdjudicationService {
+  constructor(
+    private readonly adjudication: AdjudicationRepository,
+    private readonly reads: ReadsRepository,
+    private readonly studies: StudiesService,
+    private readonly images: PhotoAccess,
+    private readonly tx: TransactionService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async queue(principal: Principal): Promise<AdjudicationQueue> {
+    const [items, counts] = await Promise.all([
+      this.adjudication.openTasks(principal.userId),
+      this.adjudication.counts(principal.userId),
+    ]);
+    return { items, counts };
+  }
+
+  async next(principal: Principal): Promise<AdjudicationTaskView | null> {
+    const task = await this.adjudication.nextOpenTask(principal.userId);
+    return task ? this.view(task) : null;
+  }
+
+  async get(principal: Principal, taskId: string): Promise<AdjudicationTaskView> {
+    return this.view(await this.ownTask(principal, taskId));
+  }
+
+  async image(
+    principal: Principal,
+    taskId: string,
+    view: View,
+    size: RenditionSize,
+  ): Promise<Rendition> {
+    const task = await this.ownTask(principal, taskId);
+    return this.images.openRendition(task.photoSetId, view, size);
+  }
+
+  async decide(principal: Principal, taskId: string, input: DecisionDto): Promise<DecisionResult> {
+    if (input.choice === 'own' && !input.scores) {
+      throw invalid(["scores are required when choice is 'own'"]);
+    }
+    if (input.choice !== 'own' && input.scores) {
+      throw invalid(["scores must be omitted unless choice is 'own'"]);
+    }
+    const own: RegionScores | null = input.scores
+      ? {
+          top: input.scores.top,
+          back: input.scores.back,
+          left: input.scores.left,
+          right: input.scores.right,
+        }
+      : null;
+    const rationale = input.rationale.trim();
+    return this.tx.run(async (tx) => {
+      const peek = await this.adjudication.ownTask(principal.userId, taskId, tx);
+      if (!peek) throw notFound(NOT_FOUND);
+      await this.reads.lockPhotoSet(tx, peek.photoSetId);
+      const settings = await this.studies.getSettings(peek.studyId, tx);
+      if (input.choice === 'own' && settings.adjudication !== 'select-or-own') {
+        throw invalid(["choice 'own' is not allowed in this study: choose A or B"]);
+      }
+      const task = await this.adjudication.markDecided(tx, taskId, principal.userId);
+      if (!task) throw conflict('This adjudication has already been decided');
+      const evaluation = await this.adjudication.evaluationById(tx, task.evaluationId);
+      const salt =
+        input.choice === 'own'
+          ? computeSalt(own as RegionScores)
+          : (
+              await this.adjudication.scoresOfRead(
+                tx,
+                input.choice === 'A' ? evaluation.readAId : evaluation.readBId,
+              )
+            ).salt;
+      const decision = await this.adjudication.insertDecision(tx, {
+        adjudicationTaskId: task.id,
+        photoSetId: task.photoSetId,
+        adjudicatorId: principal.userId,
+        choice: input.choice,
+        own,
+        salt,
+        rationale,
+      });
+      const final = await this.adjudication.insertFinal(tx, {
+        photoSetId: task.photoSetId,
+        salt,
+        source: 'adjudicated',
+        evaluationId: evaluation.id,
+        adjudicationDecisionId: decision.id,
+      });
+      await this.reads.moveSet(tx, task.photoSetId, ['adjudicating'], 'final');
+      const actor = actorOf(principal, 'adjudicator');
+      await this.audit.record(tx, {
+        actor,
+        action: AuditAction.AdjudicationDecided,
+        entityType: 'adjudication-task',
+        entityId: task.id,
+        studyId: task.studyId,
+        after: {
+          photoSetId: task.photoSetId,
+          adjudicationTaskId: task.id,
+          decisionId: decision.id,
+          choice: input.choice,
+          readId:
+            input.choice === 'A'
+              ? evaluation.readAId
+              : input.choice === 'B'
+                ? evaluation.readBId
+                : null,
+          ...(own ?? {}),
+          salt,
+        },
+        reason: rationale,
+      });
+      await this.audit.record(tx, {
+        actor,
+        action: AuditAction.ResultFinalized,
+        entityType: 'photo-set',
+        entityId: task.photoSetId,
+        studyId: task.studyId,
+        after: {
+          photoSetId: task.photoSetId,
+          finalScoreId: final.id,
+          version: final.version,
+          salt,
+          source: 'adjudicated',
+        },
+      });
+      return { finalSalt: salt, decidedAt: decision.decidedAt.toISOString() };
+    });
+  }
+
+  private async view(task: AdjudicationTaskEntity): Promise<AdjudicationTaskView> {
+    const evaluation = await this.adjudication.evaluationById(undefined, task.evaluationId);
+    const [readA, readB, settings, decision] = await Promise.all([
+      this.adjudication.scoresOfRead(undefined, evaluation.readAId),
+      this.adjudication.scoresOfRead(undefined, evaluation.readBId),
+      this.studies.getSettings(task.studyId),
+      task.status === 'decided' ? this.adjudication.decisionOf(task.id) : Promise.resolve(null),
+    ]);
+    return {
+      id: task.id,
+      code: task.code,
+      status: task.status,
+      images: imageUrls('/api/v1/adjudications', task.id),
+      readA,
+      readB,
+      difference: evaluation.difference,
+      rulesFired: evaluation.rulesFired,
+      rules: {
+        maxDifference: evaluation.rules.maxDifference,
+        thresholds: [...evaluation.rules.thresholds],
+      },
+      allowOwn: settings.adjudication === 'select-or-own',
+      decision: decisionView(decision),
+    };
+  }
+
+  private async ownTask(principal: Principal, taskId: string): Promise<AdjudicationTaskEntity> {
+    const task = await this.adjudication.ownTask(principal.userId, taskId);
+    if (!task) throw notFound(NOT_FOUND);
+    return task;
+  }
+}

@@ -1,0 +1,16 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Job } from 'bullmq';
+import { JobPayload, QueueName } from '../queue/queue-names';
+import { EvaluateOutcome, EvaluationService } from './evaluation.service';
+
+/** Compares a set's two reads under the study rule. Idempotent: see EvaluationService. */
+@Processor(QueueName.Evaluate, { concurrency: 4 })
+export class EvaluateProcessor extends WorkerHost {
+  constructor(private readonly evaluation: EvaluationService) {
+    super();
+  }
+
+  process(job: Job<JobPayload[QueueName.Evaluate]>): Promise<EvaluateOutcome> {
+    return this.evaluation.evaluate(job.data.photoSetId);
+  }
+}

@@ -1,0 +1,229 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AuditAction } from '../audit/audit-action';
+import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service';
+import { TransactionService } from '../database/transaction.service';
+import { QueueProducer } from '../queue/queue.producer';
+import { QueueName } from '../queue/queue-names';
+import { ReconcileRegistry } from '../queue/reconcile.job';
+import { MembershipChange, StudiesService } from '../studies/studies.service';
+import { UsersService } from '../users/users.service';
+import { AfterCommit } from './after-commit';
+import { AssignmentRepository } from './assignment.repository';
+import { choosePair, chooseReplacement } from './pairing';
+import { PhotoAccess } from './photo-access';
+import { newReadCode } from './read-code';
+import { ReadsRepository } from './reads.repository';
+
+export type AssignOutcome = 'assigned' | 'awaiting-raters' | 'not-pending';
+export type ReassignOutcome = 'reassigned' | 'no-replacement' | 'not-needed';
+
+/**
+ * Who reads what: the `assign` job gives a ready set to two raters, the `reassign` job hands a
+ * leaving rater's unsubmitted task to another. Both act only after a conditional check on the
+ * rows they change, so a job that runs twice (retry, reconciler, two workers) does nothing twice;
+ * the partial unique indexes on read_tasks are the last line of defence.
+ */
+@Injectable()
+export class AssignmentService implements OnModuleInit {
+  private readonly logger = new Logger(AssignmentService.name);
+
+  constructor(
+    private readonly reads: ReadsRepository,
+    private readonly assignment: AssignmentRepository,
+    private readonly studies: StudiesService,
+    private readonly users: UsersService,
+    private readonly tx: TransactionService,
+    private readonly audit: AuditService,
+    private readonly producer: QueueProducer,
+    private readonly afterCommit: AfterCommit,
+    private readonly reconcilers: ReconcileRegistry,
+    private readonly photos: PhotoAccess,
+  ) {}
+
+  onModuleInit(): void {
+    this.users.onUserDeactivated((tx, userId) => this.onRaterGone(tx, userId));
+    this.studies.onMembershipChanged((tx, change) => this.onMembershipChanged(tx, change));
+    this.reconcilers.register('reads', (producer) => this.reconcile(producer));
+    // Runs after the commit that made the set ready; the job id makes repeats harmless.
+    this.photos.onReady(async (photoSetId) => {
+      await this.enqueueAssign(photoSetId);
+    });
+  }
+
+  enqueueAssign(photoSetId: string): Promise<string> {
+    return this.producer.enqueue(QueueName.Assign, photoSetId, { photoSetId });
+  }
+
+  // ---- assign --------------------------------------------------------------------------------
+
+  async assign(photoSetId: string): Promise<AssignOutcome> {
+    return this.tx.run(async (tx) => {
+      const set = await this.reads.lockPhotoSet(tx, photoSetId);
+      if (!set || (set.status !== 'ready' && set.status !== 'awaiting-raters')) {
+        return 'not-pending';
+      }
+      await this.reads.lockSubject(tx, set.subjectId);
+      const settings = await this.studies.getSettings(set.studyId, tx);
+      const raters = await this.studies.membersWithRole(tx, set.studyId, 'rater');
+      const eligible = await this.reads.loads(
+        tx,
+        raters.map((rater) => rater.userId),
+      );
+      const pair = choosePair({
+        mode: settings.pairing,
+        eligible,
+        subjectPair:
+          settings.pairing === 'per-subject'
+            ? await this.reads.subjectPair(tx, set.subjectId, set.id)
+            : null,
+      });
+      if (!pair) {
+        // Not an error: the set waits and is assigned once raters join (listener + reconciler).
+        if (await this.reads.moveSet(tx, set.id, ['ready'], 'awaiting-raters')) {
+          await this.audit.record(tx, {
+            actor: SYSTEM_ACTOR,
+            action: AuditAction.SetAwaitingRaters,
+            entityType: 'photo-set',
+            entityId: set.id,
+            studyId: set.studyId,
+            before: { status: 'ready' },
+            after: {
+              photoSetId: set.id,
+              status: 'awaiting-raters',
+              eligibleRaters: eligible.length,
+            },
+          });
+        }
+        return 'awaiting-raters';
+      }
+      for (const [index, raterId] of pair.entries()) {
+        const slot = (index + 1) as 1 | 2;
+        const task = await this.reads.insertTask(tx, {
+          photoSetId: set.id,
+          studyId: set.studyId,
+          slot,
+          raterId,
+          readCode: newReadCode(),
+          queueKey: Math.random(),
+        });
+        await this.audit.record(tx, {
+          actor: SYSTEM_ACTOR,
+          action: AuditAction.ReadAssigned,
+          entityType: 'read-task',
+          entityId: task.id,
+          studyId: set.studyId,
+          after: {
+            photoSetId: set.id,
+            readTaskId: task.id,
+            slot,
+            raterId,
+            readCode: task.readCode,
+            pairing: settings.pairing,
+          },
+        });
+      }
+      await this.reads.moveSet(tx, set.id, [set.status], 'reading');
+      return 'assigned';
+    });
+  }
+
+  // ---- reassign ------------------------------------------------------------------------------
+
+  async reassign(readTaskId: string): Promise<ReassignOutcome> {
+    return this.tx.run(async (tx) => {
+      const peek = await this.reads.taskById(tx, readTaskId);
+      if (!peek || peek.status !== 'assigned') return 'not-needed';
+      // Same lock order as assignment and submission: the set first, then the task.
+      await this.reads.lockPhotoSet(tx, peek.photoSetId);
+      const task = await this.reads.lockTask(tx, readTaskId);
+      if (!task || task.status !== 'assigned') return 'not-needed';
+      const raters = await this.studies.membersWithRole(tx, task.studyId, 'rater');
+      if (raters.some((rater) => rater.userId === task.raterId)) return 'not-needed';
+      // Nobody who ever held a task on this set may take it: they have seen the images already.
+      const excluded = new Set(await this.reads.everyRaterOf(tx, task.photoSetId));
+      const replacement = chooseReplacement(
+        await this.reads.loads(
+          tx,
+          raters.map((rater) => rater.userId),
+        ),
+        excluded,
+      );
+      if (!replacement) return 'no-replacement';
+      await this.reads.markReassigned(tx, task.id);
+      const next = await this.reads.insertTask(tx, {
+        photoSetId: task.photoSetId,
+        studyId: task.studyId,
+        slot: task.slot,
+        raterId: replacement,
+        readCode: newReadCode(),
+        queueKey: Math.random(),
+        version: task.version,
+        replacesTaskId: task.id,
+      });
+      await this.audit.record(tx, {
+        actor: SYSTEM_ACTOR,
+        action: AuditAction.ReadReassigned,
+        entityType: 'read-task',
+        entityId: task.id,
+        studyId: task.studyId,
+        before: { raterId: task.raterId, readCode: task.readCode, status: 'assigned' },
+        after: {
+          photoSetId: task.photoSetId,
+          readTaskId: next.id,
+          replacesReadTaskId: task.id,
+          slot: task.slot,
+          raterId: replacement,
+          readCode: next.readCode,
+        },
+      });
+      return 'reassigned';
+    });
+  }
+
+  // ---- events --------------------------------------------------------------------------------
+
+  /** A deactivated user's open tasks move on, in every study, once the deactivation commits. */
+  private async onRaterGone(tx: EntityManager, userId: string): Promise<void> {
+    const taskIds = await this.reads.openTasksOf(tx, userId);
+    this.afterCommit.run(tx, () => this.enqueueReassign(taskIds));
+  }
+
+  private async onMembershipChanged(tx: EntityManager, change: MembershipChange): Promise<void> {
+    if (change.removedRoles.includes('rater')) {
+      const taskIds = await this.reads.openTasksOf(tx, change.userId, change.studyId);
+      this.afterCommit.run(tx, () => this.enqueueReassign(taskIds));
+    }
+    if (change.addedRoles.includes('rater')) {
+      // A new rater may unblock sets waiting for raters and tasks waiting for a replacement.
+      const setIds = await this.assignment.setsAwaitingRaters(tx, change.studyId);
+      const stuck = await this.assignment.tasksNeedingReassignment(tx, change.studyId);
+      this.afterCommit.run(tx, async () => {
+        for (const id of setIds)
+          await this.producer.ensure(QueueName.Assign, id, { photoSetId: id });
+        await this.enqueueReassign(stuck);
+      });
+    }
+  }
+
+  private async enqueueReassign(taskIds: string[]): Promise<void> {
+    for (const readTaskId of taskIds) {
+      await this.producer.ensure(QueueName.Reassign, readTaskId, { readTaskId });
+    }
+  }
+
+  /** What Postgres says is pending: unassigned sets and tasks held by someone no longer eligible. */
+  private async reconcile(producer: QueueProducer): Promise<number> {
+    let count = 0;
+    const manager = this.tx.manager;
+    for (const id of await this.assignment.setsAwaitingRaters(manager)) {
+      if ((await producer.ensure(QueueName.Assign, id, { photoSetId: id })) !== 'pending') count++;
+    }
+    for (const readTaskId of await this.assignment.tasksNeedingReassignment(manager)) {
+      const state = await producer.ensure(QueueName.Reassign, readTaskId, { readTaskId });
+      if (state !== 'pending') count++;
+    }
+    if (count) this.logger.log(`re-enqueued ${count} assignment jobs`);
+    return count;
+  }
+}

@@ -1,0 +1,128 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  ParseEnumPipe,
+  Post,
+  Put,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import { ApiHeader, ApiTags } from '@nestjs/swagger';
+import { Request, Response } from 'express';
+import { Principal } from '../auth/auth.repository';
+import { CurrentUser, Roles } from '../auth/roles.decorator';
+import { invalid, notFound } from '../common/domain-error';
+import { UuidParam } from '../common/validation';
+import { RENDITION_SIZES, RenditionSize } from '../photo-sets/photo-image.entity';
+import { View, VIEWS } from '../photo-sets/photo-set.entity';
+import { DraftDto, ReopenDto, ScoresDto } from './dto/scores.dto';
+import { sendBlindedImage } from './image-response';
+import { ReadCorrectionsService, ReopenedRead } from './read-corrections.service';
+import { ReadTaskView } from './read-task.view';
+import { ReadQueue, ReadsService, SubmittedScore } from './reads.service';
+
+/** Unknown views are 404 like unknown tasks: the URL space reveals nothing. */
+export const ViewParam = new ParseEnumPipe(Object.fromEntries(VIEWS.map((view) => [view, view])), {
+  exceptionFactory: () => notFound('Not found'),
+});
+
+export function renditionSize(size: string | undefined): RenditionSize {
+  if (size === undefined) return 'display';
+  if (!(RENDITION_SIZES as readonly string[]).includes(size)) {
+    throw invalid([`size must be one of ${RENDITION_SIZES.join(', ')}`]);
+  }
+  return size as RenditionSize;
+}
+
+export function idempotencyKey(header: string | undefined): string | null {
+  if (header === undefined || header === '') return null;
+  if (header.length > 200) throw invalid(['Idempotency-Key must be at most 200 characters']);
+  return header;
+}
+
+@ApiTags('reads')
+@Controller('reads')
+@Roles('rater')
+export class ReadsController {
+  constructor(
+    private readonly readsService: ReadsService,
+    private readonly corrections: ReadCorrectionsService,
+  ) {}
+
+  @Get()
+  queue(@CurrentUser() principal: Principal): Promise<ReadQueue> {
+    return this.readsService.queue(principal);
+  }
+
+  @Post('next')
+  @HttpCode(200)
+  async next(
+    @CurrentUser() principal: Principal,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ReadTaskView | undefined> {
+    const task = await this.readsService.next(principal);
+    if (!task) {
+      response.status(204);
+      return undefined;
+    }
+    return task;
+  }
+
+  @Get(':id')
+  get(
+    @CurrentUser() principal: Principal,
+    @Param('id', UuidParam) id: string,
+  ): Promise<ReadTaskView> {
+    return this.readsService.get(principal, id);
+  }
+
+  @Get(':id/images/:view')
+  async image(
+    @CurrentUser() principal: Principal,
+    @Param('id', UuidParam) id: string,
+    @Param('view', ViewParam) view: View,
+    @Query('size') size: string | undefined,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const rendition = await this.readsService.image(principal, id, view, renditionSize(size));
+    sendBlindedImage(request, response, id, rendition);
+  }
+
+  @Put(':id/draft')
+  @HttpCode(204)
+  async draft(
+    @CurrentUser() principal: Principal,
+    @Param('id', UuidParam) id: string,
+    @Body() body: DraftDto,
+  ): Promise<void> {
+    await this.readsService.saveDraft(principal, id, body);
+  }
+
+  @Post(':id/score')
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  score(
+    @CurrentUser() principal: Principal,
+    @Param('id', UuidParam) id: string,
+    @Body() body: ScoresDto,
+    @Headers('idempotency-key') key: string | undefined,
+  ): Promise<SubmittedScore> {
+    return this.readsService.submit(principal, id, body, idempotencyKey(key));
+  }
+
+  /** Corrections (admin): the rater submits a new version; the earlier one stays. */
+  @Post(':id/reopen')
+  @Roles('admin')
+  reopen(
+    @CurrentUser() principal: Principal,
+    @Param('id', UuidParam) id: string,
+    @Body() body: ReopenDto,
+  ): Promise<ReopenedRead> {
+    return this.corrections.reopen(principal, id, body.reason);
+  }
+}

@@ -1,0 +1,184 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AuditAction } from '../audit/audit-action';
+import { AuditService } from '../audit/audit.service';
+import { Principal } from '../auth/auth.repository';
+import { actorOf } from '../auth/auth.service';
+import { conflict, notFound } from '../common/domain-error';
+import { TransactionService } from '../database/transaction.service';
+import { evaluateJobVersion } from '../adjudication/evaluate-version';
+import { RenditionSize } from '../photo-sets/photo-image.entity';
+import { View } from '../photo-sets/photo-set.entity';
+import { QueueProducer } from '../queue/queue.producer';
+import { QueueName } from '../queue/queue-names';
+import { AfterCommit } from './after-commit';
+import { DraftDto, ScoresDto } from './dto/scores.dto';
+import { Rendition } from './image-response';
+import { PhotoAccess } from './photo-access';
+import { ReadsRepository, ReadCounts } from './reads.repository';
+import { ReadTaskEntity } from './read-task.entity';
+import { toReadTaskView, ReadTaskView } from './read-task.view';
+import { computeSalt, RegionScores, SCORED_VIEWS } from './salt';
+
+export interface ReadQueue {
+  items: { id: string; readCode: string; status: string }[];
+  counts: ReadCounts;
+}
+
+export interface SubmittedScore {
+  salt: number;
+  submittedAt: string;
+}
+
+const NOT_FOUND = 'Read not found';
+
+function sameScores(a: RegionScores, b: RegionScores): boolean {
+  return SCORED_VIEWS.every((view) => a[view] === b[view]);
+}
+
+/**
+ * The rater's side of a read. Every method is scoped to the caller's own tasks: anything else
+ * is 404 whether or not it exists, so probing ids reveals nothing.
+ */
+@Injectable()
+export class ReadsService {
+  constructor(
+    private readonly reads: ReadsRepository,
+    private readonly images: PhotoAccess,
+    private readonly tx: TransactionService,
+    private readonly audit: AuditService,
+    private readonly producer: QueueProducer,
+    private readonly afterCommit: AfterCommit,
+  ) {}
+
+  async queue(principal: Principal): Promise<ReadQueue> {
+    const [items, counts] = await Promise.all([
+      this.reads.openTasks(principal.userId),
+      this.reads.counts(principal.userId),
+    ]);
+    return { items, counts };
+  }
+
+  /**
+   * The caller's next open task in their own random order. Tasks belong to one rater from the
+   * moment they are assigned, so parallel calls by two raters can never return the same task,
+   * and parallel calls by one rater all return the same one.
+   */
+  async next(principal: Principal): Promise<ReadTaskView | null> {
+    const task = await this.reads.nextOpenTask(principal.userId);
+    return task ? toReadTaskView(task, null) : null;
+  }
+
+  async get(principal: Principal, taskId: string): Promise<ReadTaskView> {
+    const task = await this.ownTask(principal, taskId);
+    const read =
+      task.status === 'submitted'
+        ? await this.reads.readOf(undefined, task.id, task.version)
+        : null;
+    return toReadTaskView(task, read);
+  }
+
+  async image(
+    principal: Principal,
+    taskId: string,
+    view: View,
+    size: RenditionSize,
+  ): Promise<Rendition> {
+    const task = await this.ownTask(principal, taskId);
+    return this.images.openRendition(task.photoSetId, view, size);
+  }
+
+  async saveDraft(principal: Principal, taskId: string, draft: DraftDto): Promise<void> {
+    const values = Object.fromEntries(
+      SCORED_VIEWS.filter((view) => draft[view] !== undefined).map((view) => [view, draft[view]]),
+    );
+    if (await this.reads.saveDraft(principal.userId, taskId, values)) return;
+    const task = await this.ownTask(principal, taskId);
+    if (task.status === 'submitted') throw conflict('This read has already been scored');
+  }
+
+  async submit(
+    principal: Principal,
+    taskId: string,
+    input: ScoresDto,
+    idempotencyKey: string | null,
+  ): Promise<SubmittedScore> {
+    const scores: RegionScores = {
+      top: input.top,
+      back: input.back,
+      left: input.left,
+      right: input.right,
+    };
+    // The server's SALT, from the four values; nothing the client computed is trusted.
+    const salt = computeSalt(scores);
+    return this.tx.run(async (tx) => {
+      const peek = await this.reads.ownTask(principal.userId, taskId, tx);
+      if (!peek) throw notFound(NOT_FOUND);
+      // The set row serialises both raters' submissions, so exactly one of them sees the pair
+      // complete and starts its evaluation.
+      await this.reads.lockPhotoSet(tx, peek.photoSetId);
+      const task = await this.reads.lockTask(tx, taskId);
+      if (!task || task.raterId !== principal.userId || task.status === 'reassigned') {
+        throw notFound(NOT_FOUND);
+      }
+      if (task.status === 'submitted') {
+        const earlier = await this.reads.readOf(tx, task.id, task.version);
+        if (
+          earlier &&
+          idempotencyKey !== null &&
+          earlier.idempotencyKey === idempotencyKey &&
+          sameScores(earlier, scores)
+        ) {
+          return { salt: earlier.salt, submittedAt: earlier.submittedAt.toISOString() };
+        }
+        throw conflict('This read has already been scored');
+      }
+      const read = await this.reads.insertRead(tx, {
+        readTaskId: task.id,
+        photoSetId: task.photoSetId,
+        raterId: task.raterId,
+        version: task.version,
+        ...scores,
+        salt,
+        idempotencyKey,
+        correctionReason: task.reopenReason,
+      });
+      await this.reads.markSubmitted(tx, task.id, read.submittedAt);
+      await this.audit.record(tx, {
+        actor: actorOf(principal, 'rater'),
+        action: AuditAction.ReadSubmitted,
+        entityType: 'read-task',
+        entityId: task.id,
+        studyId: task.studyId,
+        after: {
+          photoSetId: task.photoSetId,
+          readTaskId: task.id,
+          readId: read.id,
+          readCode: task.readCode,
+          version: read.version,
+          ...scores,
+          salt,
+        },
+        reason: task.reopenReason,
+      });
+      await this.evaluateWhenPaired(tx, task);
+      return { salt: read.salt, submittedAt: read.submittedAt.toISOString() };
+    });
+  }
+
+  private async evaluateWhenPaired(tx: EntityManager, task: ReadTaskEntity): Promise<void> {
+    const reads = await this.reads.currentReads(tx, task.photoSetId);
+    if (reads.length !== 2) return;
+    const photoSetId = task.photoSetId;
+    const version = evaluateJobVersion(reads.map((read) => read.id));
+    this.afterCommit.run(tx, () =>
+      this.producer.enqueue(QueueName.Evaluate, photoSetId, { photoSetId }, { version }),
+    );
+  }
+
+  private async ownTask(principal: Principal, taskId: string): Promise<ReadTaskEntity> {
+    const task = await this.reads.ownTask(principal.userId, taskId);
+    if (!task) throw notFound(NOT_FOUND);
+    return task;
+  }
+}

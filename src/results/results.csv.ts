@@ -1,0 +1,70 @@
+import { ResultRow } from './results.service';
+
+/**
+ * A cell that a spreadsheet would run as a formula (=, +, -, @, or a leading tab/CR) gets a
+ * leading apostrophe: subject codes and rationales are typed by people and must stay text.
+ */
+export function csvCell(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return String(value);
+  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+const READ_FIELDS = [
+  'raterId',
+  'raterName',
+  'salt',
+  'top',
+  'back',
+  'left',
+  'right',
+  'submittedAt',
+] as const;
+
+export const RESULT_CSV_HEADER = [
+  'photoSetId',
+  'subjectCode',
+  'visit',
+  'visitDate',
+  'status',
+  ...READ_FIELDS.map((field) => `readA.${field}`),
+  ...READ_FIELDS.map((field) => `readB.${field}`),
+  'difference',
+  'rulesFired',
+  'adjudication.choice',
+  'adjudication.adjudicatorId',
+  'adjudication.adjudicatorName',
+  'adjudication.rationale',
+  'adjudication.decidedAt',
+  'finalSalt',
+  'source',
+];
+
+export function resultCsvLine(row: ResultRow): string {
+  const read = (r: ResultRow['readA']) => READ_FIELDS.map((field) => r?.[field] ?? null);
+  return [
+    row.photoSetId,
+    row.subjectCode,
+    row.visit,
+    row.visitDate,
+    row.status,
+    ...read(row.readA),
+    ...read(row.readB),
+    row.difference,
+    row.rulesFired.join(';'),
+    row.adjudication?.choice ?? null,
+    row.adjudication?.adjudicatorId ?? null,
+    row.adjudication?.adjudicatorName ?? null,
+    row.adjudication?.rationale ?? null,
+    row.adjudication?.decidedAt ?? null,
+    row.finalSalt,
+    row.source,
+  ]
+    .map(csvCell)
+    .join(',');
+}
+
+export function resultsCsv(rows: ResultRow[]): string {
+  return [RESULT_CSV_HEADER.join(','), ...rows.map(resultCsvLine)].join('\r\n') + '\r\n';
+}

@@ -1,0 +1,71 @@
+import { Bar, BarChart, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { SET_STATUSES, type SetStatus } from '../types';
+
+export const STATUS_LABELS: Record<SetStatus, string> = {
+  processing: 'Processing',
+  rejected: 'Rejected',
+  'awaiting-raters': 'Awaiting raters',
+  reading: 'Reading',
+  adjudicating: 'Adjudicating',
+  final: 'Final',
+};
+
+const STATUS_COLORS: Record<SetStatus, string> = {
+  processing: '#9aa7b4',
+  rejected: '#c4584f',
+  'awaiting-raters': '#d9a441',
+  reading: '#4f86c6',
+  adjudicating: '#8b6cc1',
+  final: '#3f9a6e',
+};
+
+/** Photo sets by status as one stacked bar, with the counts also written out for everyone. */
+export function StatusBar({ counts }: { counts: Record<SetStatus, number> }) {
+  const total = SET_STATUSES.reduce((sum, status) => sum + (counts[status] ?? 0), 0);
+  const row = { name: 'Sets', ...counts };
+  return (
+    <div className="status-bar">
+      <p>
+        <strong>{total}</strong> photo sets · <strong>{counts.final ?? 0}</strong> final
+        {total > 0 ? ` (${Math.round(((counts.final ?? 0) / total) * 100)}%)` : ''}
+      </p>
+      {total > 0 && (
+        <div className="chart" aria-hidden="true">
+          <ResponsiveContainer width="100%" height={90}>
+            <BarChart
+              data={[row]}
+              layout="vertical"
+              margin={{ left: 0, right: 8, top: 0, bottom: 0 }}
+            >
+              <XAxis type="number" hide domain={[0, total]} />
+              <YAxis type="category" dataKey="name" hide />
+              <Tooltip />
+              <Legend verticalAlign="bottom" height={24} />
+              {SET_STATUSES.map((status) => (
+                <Bar
+                  key={status}
+                  dataKey={status}
+                  name={STATUS_LABELS[status]}
+                  stackId="sets"
+                  fill={STATUS_COLORS[status]}
+                  isAnimationActive={false}
+                />
+              ))}
+            </BarChart>
+          </ResponsiveContainer>
+        </div>
+      )}
+      <dl className="status-counts">
+        {SET_STATUSES.map((status) => (
+          <div key={status}>
+            <dt>
+              <span className="swatch" style={{ background: STATUS_COLORS[status] }} />
+              {STATUS_LABELS[status]}
+            </dt>
+            <dd data-status={status}>{counts[status] ?? 0}</dd>
+          </div>
+        ))}
+      </dl>
+    </div>
+  );
+}

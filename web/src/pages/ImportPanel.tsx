@@ -1,0 +1,110 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { api } from '../api';
+import { ErrorBox } from '../components/ErrorBox';
+import { Pager, usePaged } from '../components/Pager';
+import type { ImportJob } from '../types';
+
+const DONE: ImportJob['status'][] = ['completed', 'rejected', 'failed'];
+
+/** Bulk import: a ZIP with manifest.csv and the images, followed live until it finishes. */
+export function ImportPanel({ studyId }: { studyId: string }) {
+  const queryClient = useQueryClient();
+  const [archive, setArchive] = useState<File | null>(null);
+  const [tried, setTried] = useState(false);
+  const [importId, setImportId] = useState<string | null>(null);
+  const start = useMutation({
+    mutationFn: () => {
+      const form = new FormData();
+      form.set('archive', archive as File);
+      return api.startImport(studyId, form);
+    },
+    onSuccess: ({ id }) => setImportId(id),
+  });
+  const job = useQuery({
+    queryKey: ['import', importId],
+    queryFn: () => api.importJob(importId as string),
+    enabled: importId !== null,
+    refetchInterval: (query) => {
+      const status = query.state.data?.status;
+      if (status && DONE.includes(status)) {
+        void queryClient.invalidateQueries({ queryKey: ['study', studyId] });
+        return false;
+      }
+      return 1_000;
+    },
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setTried(true);
+    if (!archive) return;
+    setImportId(null);
+    start.mutate();
+  };
+  const data = job.data;
+  const errors = usePaged(data?.errors ?? [], 20);
+  return (
+    <div className="stack">
+      <form className="card stack" onSubmit={submit} noValidate aria-label="Bulk ZIP import">
+        <p>
+          A ZIP archive holding <code>manifest.csv</code> (columns subjectCode, visit, visitDate,
+          top, back, left, right: the file names of the four views) and the images.
+        </p>
+        <div className="field">
+          <label htmlFor="import-archive">ZIP archive</label>
+          <input
+            id="import-archive"
+            type="file"
+            accept=".zip,application/zip"
+            onChange={(event) => setArchive(event.target.files?.[0] ?? null)}
+            aria-invalid={tried && !archive}
+            aria-describedby="import-archive-error"
+          />
+          {tried && !archive && (
+            <p id="import-archive-error" className="field-error">
+              Choose a ZIP archive.
+            </p>
+          )}
+        </div>
+        <ErrorBox error={start.error} title="The import was not started." />
+        <div className="actions">
+          <button type="submit" className="primary" disabled={start.isPending}>
+            Start import
+          </button>
+        </div>
+      </form>
+      <ErrorBox error={job.error} />
+      {data && (
+        <section className="card" aria-labelledby="import-progress">
+          <h2 id="import-progress">Import {data.status}</h2>
+          <label htmlFor="import-bar">
+            {data.processed} of {data.total || '?'} rows processed
+          </label>
+          <progress id="import-bar" max={Math.max(1, data.total)} value={data.processed} />
+          {data.errors.length > 0 && (
+            <>
+              <h3>{data.errors.length} row errors</h3>
+              <table className="data compact">
+                <thead>
+                  <tr>
+                    <th scope="col">Row</th>
+                    <th scope="col">Problem</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {errors.rows.map((error) => (
+                    <tr key={`${error.row}-${error.reason}`}>
+                      <td>{error.row}</td>
+                      <td>{error.reason}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <Pager label="Row errors" {...errors.pager} />
+            </>
+          )}
+        </section>
+      )}
+    </div>
+  );
+}

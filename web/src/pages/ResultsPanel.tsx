@@ -1,0 +1,142 @@
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api } from '../api';
+import { ErrorBox, Loading } from '../components/ErrorBox';
+import { Pager, usePaged } from '../components/Pager';
+import { STATUS_LABELS } from '../components/StatusBar';
+import { formatSalt } from '../salt';
+import { SET_STATUSES, type ResultRow } from '../types';
+
+function sourceLabel(row: ResultRow): string {
+  if (row.source === 'adjudicated')
+    return `adjudicated (${row.adjudication?.choice === 'own' ? 'own read' : `Read ${row.adjudication?.choice ?? '?'}`})`;
+  if (row.source === 'concordant-mean') return 'mean of A and B';
+  return '—';
+}
+
+export function ResultsPanel({ studyId }: { studyId: string }) {
+  const results = useQuery({ queryKey: ['results', studyId], queryFn: () => api.results(studyId) });
+  const [subject, setSubject] = useState('');
+  const [status, setStatus] = useState('');
+  const [source, setSource] = useState('');
+  const [discordantOnly, setDiscordantOnly] = useState(false);
+  const rows = (results.data?.items ?? []).filter(
+    (row) =>
+      row.subjectCode.toLowerCase().includes(subject.trim().toLowerCase()) &&
+      (!status || row.status === status) &&
+      (!source || row.source === source) &&
+      (!discordantOnly || row.rulesFired.length > 0),
+  );
+  const paged = usePaged(rows, 25);
+  return (
+    <div className="stack">
+      <div className="filters">
+        <div className="field inline">
+          <label htmlFor="results-subject">Subject code</label>
+          <input
+            id="results-subject"
+            value={subject}
+            onChange={(event) => {
+              setSubject(event.target.value);
+              paged.reset();
+            }}
+          />
+        </div>
+        <div className="field inline">
+          <label htmlFor="results-status">Status</label>
+          <select
+            id="results-status"
+            value={status}
+            onChange={(event) => {
+              setStatus(event.target.value);
+              paged.reset();
+            }}
+          >
+            <option value="">Any</option>
+            {SET_STATUSES.map((value) => (
+              <option key={value} value={value}>
+                {STATUS_LABELS[value]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field inline">
+          <label htmlFor="results-source">Final score from</label>
+          <select
+            id="results-source"
+            value={source}
+            onChange={(event) => {
+              setSource(event.target.value);
+              paged.reset();
+            }}
+          >
+            <option value="">Any</option>
+            <option value="concordant-mean">Mean of A and B</option>
+            <option value="adjudicated">Adjudication</option>
+          </select>
+        </div>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={discordantOnly}
+            onChange={(event) => {
+              setDiscordantOnly(event.target.checked);
+              paged.reset();
+            }}
+          />
+          Discordant only
+        </label>
+        <a className="button" href={api.resultsCsvUrl(studyId)} download>
+          Download CSV
+        </a>
+      </div>
+      {results.isPending ? (
+        <Loading what="results" />
+      ) : results.error ? (
+        <ErrorBox error={results.error} />
+      ) : rows.length === 0 ? (
+        <p className="notice">
+          No results{subject || status || source || discordantOnly ? ' match' : ' yet'}.
+        </p>
+      ) : (
+        <>
+          <div className="table-scroll">
+            <table className="data results">
+              <thead>
+                <tr>
+                  <th scope="col">Subject</th>
+                  <th scope="col">Visit</th>
+                  <th scope="col">Date</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Read A</th>
+                  <th scope="col">Read B</th>
+                  <th scope="col">Δ</th>
+                  <th scope="col">Rules fired</th>
+                  <th scope="col">Final SALT</th>
+                  <th scope="col">Source</th>
+                </tr>
+              </thead>
+              <tbody>
+                {paged.rows.map((row) => (
+                  <tr key={row.photoSetId}>
+                    <td>{row.subjectCode}</td>
+                    <td>{row.visit}</td>
+                    <td>{row.visitDate ?? '—'}</td>
+                    <td>{STATUS_LABELS[row.status] ?? row.status}</td>
+                    <td title={row.readA?.raterName}>{formatSalt(row.readA?.salt)}</td>
+                    <td title={row.readB?.raterName}>{formatSalt(row.readB?.salt)}</td>
+                    <td>{formatSalt(row.difference)}</td>
+                    <td>{row.rulesFired.join(', ') || '—'}</td>
+                    <td className="num strong">{formatSalt(row.finalSalt)}</td>
+                    <td>{sourceLabel(row)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Pager label="Results" {...paged.pager} />
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,173 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import { useNavigate, useParams } from 'react-router';
+import { api } from '../api';
+import { ConfirmDialog } from '../components/Dialog';
+import { ErrorBox, Loading } from '../components/ErrorBox';
+import {
+  EMPTY_INPUTS,
+  inputsFrom,
+  ScoreForm,
+  validRegions,
+  type RegionInputs,
+} from '../components/ScoreForm';
+import { computeSalt, formatSalt, VIEW_LABELS } from '../salt';
+import { VIEWS, type PartialRegions, type ReadTask, type Regions } from '../types';
+import { LAST_READ_KEY } from './RaterQueuePage';
+
+const DRAFT_DELAY_MS = 600;
+
+function sameDraft(a: PartialRegions, b: PartialRegions): boolean {
+  return VIEWS.every((view) => a[view] === b[view]);
+}
+
+/** The rater's scoring screen. It shows the read code and the images, nothing else. */
+export function ScoringPage() {
+  const { id = '' } = useParams();
+  const task = useQuery({ queryKey: ['read', id], queryFn: () => api.read(id), staleTime: 0 });
+  useEffect(() => {
+    // Only the read code may ever appear in the title (it lands in history and screen shares).
+    document.title = task.data ? `Read ${task.data.readCode} · salt-reader` : 'Read · salt-reader';
+  }, [task.data]);
+  if (task.isPending) return <Loading what="the read" />;
+  if (task.error) return <ErrorBox error={task.error} />;
+  return <ScoringScreen key={task.data.id} task={task.data} />;
+}
+
+function ScoringScreen({ task }: { task: ReadTask }) {
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [inputs, setInputs] = useState<RegionInputs>(() =>
+    task.submitted
+      ? inputsFrom(task.submitted)
+      : task.draft
+        ? inputsFrom(task.draft)
+        : EMPTY_INPUTS,
+  );
+  const [confirming, setConfirming] = useState<Regions | null>(null);
+  const [draftState, setDraftState] = useState<'idle' | 'saving' | 'saved' | 'failed'>('idle');
+  const saved = useRef<PartialRegions>(validRegions(inputsFrom(task.draft)));
+  const pending = useRef<PartialRegions | null>(null);
+  const idempotencyKey = useRef(crypto.randomUUID());
+  const readOnly = task.status !== 'assigned';
+
+  useEffect(() => {
+    localStorage.setItem(LAST_READ_KEY, task.id);
+  }, [task.id]);
+
+  // Autosave: a short pause after the last change writes the valid values as the draft.
+  useEffect(() => {
+    if (readOnly) return;
+    const draft = validRegions(inputs);
+    if (sameDraft(draft, saved.current)) {
+      pending.current = null;
+      return;
+    }
+    pending.current = draft;
+    const timer = setTimeout(() => {
+      setDraftState('saving');
+      api
+        .saveDraft(task.id, draft)
+        .then(() => {
+          saved.current = draft;
+          if (pending.current === draft) pending.current = null;
+          setDraftState('saved');
+        })
+        .catch(() => setDraftState('failed'));
+    }, DRAFT_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [inputs, readOnly, task.id]);
+
+  // Leaving or reloading within the debounce window still saves the last values.
+  useEffect(() => {
+    const flush = () => {
+      if (pending.current) void api.saveDraft(task.id, pending.current, true).catch(() => {});
+    };
+    window.addEventListener('pagehide', flush);
+    return () => {
+      window.removeEventListener('pagehide', flush);
+      flush();
+    };
+  }, [task.id]);
+
+  const submit = useMutation({
+    mutationFn: (regions: Regions) => api.submitRead(task.id, regions, idempotencyKey.current),
+    onSuccess: async () => {
+      pending.current = null;
+      localStorage.removeItem(LAST_READ_KEY);
+      void queryClient.invalidateQueries({ queryKey: ['reads'] });
+      const next = await api.nextRead();
+      setConfirming(null);
+      if (next) {
+        queryClient.setQueryData(['read', next.id], next);
+        void navigate(`/read/${next.id}`, { replace: true });
+      } else {
+        void navigate('/queue', { replace: true, state: { finished: true } });
+      }
+    },
+  });
+
+  return (
+    <section className="page scoring-page">
+      <header className="page-head">
+        <h1>
+          Read <span className="read-code">{task.readCode}</span>
+        </h1>
+        <p className="draft-state" role="status">
+          {readOnly
+            ? `Submitted · SALT ${formatSalt(task.submitted?.salt)}`
+            : draftState === 'saving'
+              ? 'Saving draft…'
+              : draftState === 'saved'
+                ? 'Draft saved'
+                : draftState === 'failed'
+                  ? 'Draft not saved – check your connection'
+                  : task.draft
+                    ? 'Draft restored'
+                    : 'Drafts save automatically'}
+        </p>
+      </header>
+      <ScoreForm
+        idPrefix="read"
+        images={task.images}
+        inputs={inputs}
+        onChange={setInputs}
+        onSubmit={(regions) => {
+          submit.reset();
+          setConfirming(regions);
+        }}
+        submitLabel="Submit read…"
+        disabled={readOnly || !!confirming}
+      />
+      <ConfirmDialog
+        open={!!confirming}
+        title={`Submit read ${task.readCode}?`}
+        confirmLabel="Submit and next"
+        busy={submit.isPending}
+        onCancel={() => setConfirming(null)}
+        onConfirm={() => confirming && submit.mutate(confirming)}
+      >
+        {confirming && (
+          <>
+            <table className="compact">
+              <tbody>
+                {VIEWS.map((view) => (
+                  <tr key={view}>
+                    <th scope="row">{VIEW_LABELS[view]}</th>
+                    <td>{confirming[view]}%</td>
+                  </tr>
+                ))}
+                <tr className="total">
+                  <th scope="row">SALT</th>
+                  <td>{formatSalt(computeSalt(confirming))}</td>
+                </tr>
+              </tbody>
+            </table>
+            <p>A submitted read cannot be changed.</p>
+            <ErrorBox error={submit.error} />
+          </>
+        )}
+      </ConfirmDialog>
+    </section>
+  );
+}

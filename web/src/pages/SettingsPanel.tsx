@@ -1,0 +1,95 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { api } from '../api';
+import { ErrorBox } from '../components/ErrorBox';
+import type { StudyDetail, StudySettings } from '../types';
+import { SettingsFields, settingsProblems } from './StudySettingsFields';
+
+function sameSettings(a: StudySettings, b: StudySettings): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Title and charter; a change of charter needs a reason, which goes into the audit trail. */
+export function SettingsPanel({ study }: { study: StudyDetail }) {
+  const queryClient = useQueryClient();
+  const [title, setTitle] = useState(study.title);
+  const [settings, setSettings] = useState<StudySettings>(study.settings);
+  const [reason, setReason] = useState('');
+  const [tried, setTried] = useState(false);
+  const settingsChanged = !sameSettings(settings, study.settings);
+  const save = useMutation({
+    mutationFn: () =>
+      api.updateStudy(study.id, {
+        title: title.trim() !== study.title ? title.trim() : undefined,
+        settings: settingsChanged ? settings : undefined,
+        reason: reason.trim() || undefined,
+      }),
+    onSuccess: () => {
+      setReason('');
+      setTried(false);
+      void queryClient.invalidateQueries({ queryKey: ['study', study.id] });
+      void queryClient.invalidateQueries({ queryKey: ['studies'] });
+    },
+  });
+  const problems = {
+    title: title.trim() ? null : 'Give the study a title.',
+    reason: settingsChanged && reason.trim().length < 3 ? 'Say why the charter changes.' : null,
+    ...settingsProblems(settings),
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setTried(true);
+    save.reset();
+    if (Object.values(problems).some(Boolean)) return;
+    save.mutate();
+  };
+  return (
+    <form className="card stack" onSubmit={submit} noValidate aria-label="Study settings">
+      <div className="field">
+        <label htmlFor="settings-title">Title</label>
+        <input
+          id="settings-title"
+          value={title}
+          onChange={(event) => setTitle(event.target.value)}
+          aria-invalid={tried && !!problems.title}
+          aria-describedby="settings-title-error"
+        />
+        {tried && problems.title && (
+          <p id="settings-title-error" className="field-error">
+            {problems.title}
+          </p>
+        )}
+      </div>
+      <SettingsFields settings={settings} onChange={setSettings} showProblems={tried} />
+      <div className="field">
+        <label htmlFor="settings-reason">
+          Reason for the change{settingsChanged ? ' (required)' : ''}
+        </label>
+        <textarea
+          id="settings-reason"
+          rows={2}
+          value={reason}
+          onChange={(event) => setReason(event.target.value)}
+          aria-invalid={tried && !!problems.reason}
+          aria-describedby="settings-reason-error"
+        />
+        {tried && problems.reason && (
+          <p id="settings-reason-error" className="field-error">
+            {problems.reason}
+          </p>
+        )}
+      </div>
+      <ErrorBox error={save.error} />
+      {save.isSuccess && (
+        <p className="notice success" role="status">
+          Saved.
+        </p>
+      )}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={save.isPending}>
+          Save settings
+        </button>
+      </div>
+    </form>
+  );
+}

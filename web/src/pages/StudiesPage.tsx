@@ -1,0 +1,158 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState, type FormEvent } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { api } from '../api';
+import { ErrorBox, Loading } from '../components/ErrorBox';
+import { Pager, usePaged } from '../components/Pager';
+import { useSession } from '../session';
+import { SettingsFields, DEFAULT_SETTINGS, settingsProblems } from './StudySettingsFields';
+import type { StudySettings } from '../types';
+
+export function StudiesPage() {
+  const { has } = useSession();
+  const studies = useQuery({ queryKey: ['studies'], queryFn: api.studies });
+  const [filter, setFilter] = useState('');
+  useEffect(() => {
+    document.title = 'Studies · salt-reader';
+  }, []);
+  const matching = (studies.data ?? []).filter((study) =>
+    `${study.code} ${study.title}`.toLowerCase().includes(filter.trim().toLowerCase()),
+  );
+  const { rows, pager } = usePaged(matching, 20);
+  return (
+    <section className="page">
+      <h1>Studies</h1>
+      {has('admin') && <CreateStudy />}
+      <div className="filters">
+        <div className="field inline">
+          <label htmlFor="study-filter">Find a study</label>
+          <input
+            id="study-filter"
+            type="search"
+            value={filter}
+            onChange={(event) => setFilter(event.target.value)}
+          />
+        </div>
+      </div>
+      {studies.isPending ? (
+        <Loading what="studies" />
+      ) : studies.error ? (
+        <ErrorBox error={studies.error} />
+      ) : matching.length === 0 ? (
+        <p className="notice">No studies{filter ? ' match' : ' yet'}.</p>
+      ) : (
+        <>
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">Code</th>
+                <th scope="col">Title</th>
+                <th scope="col">My study roles</th>
+                <th scope="col">Created</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((study) => (
+                <tr key={study.id}>
+                  <td>
+                    <Link to={`/studies/${study.id}`}>{study.code}</Link>
+                  </td>
+                  <td>{study.title}</td>
+                  <td>{study.myRoles?.join(', ') || '—'}</td>
+                  <td>{new Date(study.createdAt).toLocaleDateString()}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <Pager label="Studies" {...pager} />
+        </>
+      )}
+    </section>
+  );
+}
+
+function CreateStudy() {
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const [code, setCode] = useState('');
+  const [title, setTitle] = useState('');
+  const [settings, setSettings] = useState<StudySettings>(DEFAULT_SETTINGS);
+  const [tried, setTried] = useState(false);
+  const create = useMutation({
+    mutationFn: () => api.createStudy({ code: code.trim(), title: title.trim(), settings }),
+    onSuccess: (study) => {
+      void queryClient.invalidateQueries({ queryKey: ['studies'] });
+      void navigate(`/studies/${study.id}/members`);
+    },
+  });
+  const problems = {
+    code: /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(code.trim())
+      ? null
+      : 'Use up to 64 letters, digits, dots, dashes or underscores.',
+    title: title.trim() ? null : 'Give the study a title.',
+    ...settingsProblems(settings),
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setTried(true);
+    if (Object.values(problems).some(Boolean)) return;
+    create.mutate();
+  };
+  if (!open) {
+    return (
+      <p>
+        <button type="button" onClick={() => setOpen(true)}>
+          New study…
+        </button>
+      </p>
+    );
+  }
+  return (
+    <form className="card stack" onSubmit={submit} noValidate aria-label="New study">
+      <h2>New study</h2>
+      <div className="grid-2">
+        <div className="field">
+          <label htmlFor="study-code">Study code</label>
+          <input
+            id="study-code"
+            value={code}
+            onChange={(event) => setCode(event.target.value)}
+            aria-invalid={tried && !!problems.code}
+            aria-describedby="study-code-error"
+          />
+          {tried && problems.code && (
+            <p id="study-code-error" className="field-error">
+              {problems.code}
+            </p>
+          )}
+        </div>
+        <div className="field">
+          <label htmlFor="study-title">Title</label>
+          <input
+            id="study-title"
+            value={title}
+            onChange={(event) => setTitle(event.target.value)}
+            aria-invalid={tried && !!problems.title}
+            aria-describedby="study-title-error"
+          />
+          {tried && problems.title && (
+            <p id="study-title-error" className="field-error">
+              {problems.title}
+            </p>
+          )}
+        </div>
+      </div>
+      <SettingsFields settings={settings} onChange={setSettings} showProblems={tried} />
+      <ErrorBox error={create.error} />
+      <div className="actions">
+        <button type="button" onClick={() => setOpen(false)}>
+          Cancel
+        </button>
+        <button type="submit" className="primary" disabled={create.isPending}>
+          Create study
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,108 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useEffect, useState, type FormEvent } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { api } from '../api';
+import { ErrorBox, Loading } from '../components/ErrorBox';
+import { Pager, usePaged } from '../components/Pager';
+import { EventTable } from './AuditPage';
+
+const ENTITY_TYPES = ['photo-set', 'read-task', 'adjudication-task', 'study', 'user', 'import'];
+
+/** Everything that happened to one entity, oldest first, with the chain check beside it. */
+export function TimelinePage() {
+  const { type = '', id = '' } = useParams();
+  const navigate = useNavigate();
+  const [entityType, setEntityType] = useState(type || 'photo-set');
+  const [entityId, setEntityId] = useState(id);
+  const timeline = useQuery({
+    queryKey: ['timeline', type, id],
+    queryFn: () => api.auditEntity(type, id),
+    enabled: !!type && !!id,
+  });
+  const verify = useMutation({ mutationFn: api.verifyAudit });
+  const paged = usePaged(timeline.data?.items ?? [], 50);
+  useEffect(() => {
+    document.title = 'Timeline · salt-reader';
+  }, []);
+  const open = (event: FormEvent) => {
+    event.preventDefault();
+    if (entityType.trim() && entityId.trim()) {
+      void navigate(
+        `/audit/timeline/${encodeURIComponent(entityType.trim())}/${encodeURIComponent(entityId.trim())}`,
+      );
+    }
+  };
+  return (
+    <section className="page">
+      <p>
+        <Link to="/audit">← Audit trail</Link>
+      </p>
+      <h1>Entity timeline</h1>
+      <form className="filters card" onSubmit={open} aria-label="Open a timeline">
+        <div className="field inline">
+          <label htmlFor="timeline-type">Entity type</label>
+          <input
+            id="timeline-type"
+            list="entity-types"
+            value={entityType}
+            onChange={(event) => setEntityType(event.target.value)}
+          />
+          <datalist id="entity-types">
+            {ENTITY_TYPES.map((value) => (
+              <option key={value} value={value} />
+            ))}
+          </datalist>
+        </div>
+        <div className="field inline wide">
+          <label htmlFor="timeline-id">Entity id</label>
+          <input
+            id="timeline-id"
+            value={entityId}
+            onChange={(event) => setEntityId(event.target.value)}
+          />
+        </div>
+        <button type="submit">Open timeline</button>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => verify.mutate()}
+          disabled={verify.isPending}
+        >
+          Verify chain
+        </button>
+      </form>
+      {verify.data && (
+        <p
+          className={`notice ${verify.data.ok ? 'success' : 'danger'}`}
+          role="status"
+          data-testid="verify-result"
+        >
+          {verify.data.ok
+            ? `Chain intact: ${verify.data.checked} events checked.`
+            : `Chain broken at event ${verify.data.firstBrokenSeq ?? '?'}: ${verify.data.reason ?? 'hash mismatch'} (${verify.data.checked} checked).`}
+        </p>
+      )}
+      <ErrorBox error={verify.error} />
+      {type && id && (
+        <>
+          <h2>
+            {type} <code>{id}</code>
+          </h2>
+          {timeline.isPending ? (
+            <Loading what="the timeline" />
+          ) : timeline.error ? (
+            <ErrorBox error={timeline.error} />
+          ) : timeline.data.items.length === 0 ? (
+            <p className="notice">No events recorded for this entity.</p>
+          ) : (
+            <>
+              <p>{timeline.data.items.length} events</p>
+              <EventTable events={paged.rows} />
+              <Pager label="Timeline" {...paged.pager} />
+            </>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

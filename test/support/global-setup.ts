@@ -9,7 +9,8 @@ const STALE_AFTER_MS = 6 * 3600_000;
 
 /** Creates this run's template database, migrated once; each test file clones it. */
 export default async function globalSetup(): Promise<void> {
-  const runId = `${Date.now().toString(36)}x${process.pid.toString(36)}`;
+  // The pid is decimal so 'x' only ever separates it: base-36 times contain 'x' themselves.
+  const runId = `${Date.now().toString(36)}x${process.pid}`;
   const template = `salt_test_${runId}_tpl`;
   const admin = new Client({ connectionString: adminDatabaseUrl() });
   await admin.connect();
@@ -19,7 +20,8 @@ export default async function globalSetup(): Promise<void> {
       `SELECT datname FROM pg_database WHERE datname LIKE 'salt\\_test\\_%'`,
     );
     for (const { datname } of rows) {
-      const startedMs = parseInt(datname.split('_')[2]?.split('x')[0] ?? '', 36);
+      const run = datname.split('_')[2] ?? '';
+      const startedMs = parseInt(run.slice(0, run.lastIndexOf('x')), 36);
       if (Number.isFinite(startedMs) && Date.now() - startedMs > STALE_AFTER_MS) {
         await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => null);
       }

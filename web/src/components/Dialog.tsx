@@ -14,7 +14,12 @@ export function Dialog({ open, title, onClose, children, className }: DialogProp
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
+    if (open && !dialog.open) {
+      dialog.showModal();
+      // showModal focuses the first control; the dialog's intended one is marked instead (React's
+      // autoFocus fires while the dialog is still closed, so it cannot be used here).
+      dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+    }
     if (!open && dialog.open) dialog.close();
   }, [open]);
   return (
@@ -56,7 +61,7 @@ export function ConfirmDialog(props: ConfirmProps) {
           className="primary"
           onClick={props.onConfirm}
           disabled={props.busy}
-          autoFocus
+          data-autofocus
         >
           {props.busy ? 'Submitting…' : props.confirmLabel}
         </button>

@@ -130,7 +130,7 @@ export function ImageViewer({ src, label, onClose }: ImageViewerProps) {
           <button type="button" onClick={() => setTransform(IDENTITY)}>
             Reset
           </button>
-          <button type="button" className="primary" onClick={close} autoFocus>
+          <button type="button" className="primary" onClick={close} data-autofocus>
             Close
           </button>
         </div>

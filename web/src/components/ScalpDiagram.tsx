@@ -5,7 +5,7 @@ export function ScalpDiagram({ active }: { active?: View | null }) {
   const fill = (view: View) => (active === view ? 'var(--accent-soft)' : 'var(--surface-2)');
   return (
     <figure className="scalp-diagram">
-      <svg viewBox="0 0 120 140" role="img" aria-labelledby="scalp-title">
+      <svg viewBox="0 -6 120 146" role="img" aria-labelledby="scalp-title">
         <title id="scalp-title">
           Scalp regions seen from above: top 40%, back 24%, left side 18%, right side 18%
         </title>
@@ -47,7 +47,7 @@ export function ScalpDiagram({ active }: { active?: View | null }) {
         <text x="102" y="70" textAnchor="middle" className="diagram-label">
           R 18
         </text>
-        <text x="60" y="6" textAnchor="middle" className="diagram-label">
+        <text x="60" y="3" textAnchor="middle" className="diagram-label">
           front
         </text>
       </svg>

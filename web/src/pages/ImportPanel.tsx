@@ -47,8 +47,9 @@ export function ImportPanel({ studyId }: { studyId: string }) {
     <div className="stack">
       <form className="card stack" onSubmit={submit} noValidate aria-label="Bulk ZIP import">
         <p>
-          A ZIP archive holding <code>manifest.csv</code> (columns subjectCode, visit, visitDate,
-          top, back, left, right: the file names of the four views) and the images.
+          A ZIP archive holding <code>manifest.csv</code> and the images. The manifest has one row
+          per image with the columns <code>subject_code, visit, visit_date, view, file</code>
+          (view is top, back, left or right; file is the image&apos;s path inside the archive).
         </p>
         <div className="field">
           <label htmlFor="import-archive">ZIP archive</label>

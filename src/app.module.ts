@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AdjudicationModule } from './adjudication/adjudication.module';
+import { AgreementModule } from './agreement/agreement.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
@@ -12,6 +13,7 @@ import { PhotoSetsModule } from './photo-sets/photo-sets.module';
 import { QueueModule } from './queue/queue.module';
 import { ReadsModule } from './reads/reads.module';
 import { ResultsModule } from './results/results.module';
+import { StorageModule } from './storage/storage.module';
 import { StudiesModule } from './studies/studies.module';
 import { UsersModule } from './users/users.module';
 
@@ -33,11 +35,13 @@ export class AppModule {
         AuditModule,
         AuthModule,
         UsersModule,
+        StorageModule,
         StudiesModule,
         PhotoSetsModule.register({ workers }),
         ReadsModule.register({ workers }),
         AdjudicationModule.register({ workers }),
         ResultsModule,
+        AgreementModule,
         HealthModule,
       ],
     };

@@ -50,6 +50,10 @@ export class PhotoSetEntity {
   @Column({ name: 'import_id', type: 'uuid', nullable: true })
   importId!: string | null;
 
+  /** Starts at 1; each replacement of the originals adds one (and versions the ingest job). */
+  @Column({ type: 'int' })
+  revision!: number;
+
   /** Rendition files written by an ingest attempt that has not committed yet. */
   @Column({ name: 'staged_keys', type: 'text', array: true })
   stagedKeys!: string[];

@@ -5,6 +5,8 @@
  */
 export enum QueueName {
   Reconcile = 'reconcile',
+  Ingest = 'ingest',
+  Import = 'import',
   Assign = 'assign',
   Evaluate = 'evaluate',
   Reassign = 'reassign',
@@ -13,6 +15,8 @@ export enum QueueName {
 /** What each job carries. Jobs hold ids only: Postgres holds the state they act on. */
 export interface JobPayload {
   [QueueName.Reconcile]: Record<string, never>;
+  [QueueName.Ingest]: { photoSetId: string };
+  [QueueName.Import]: { importId: string };
   [QueueName.Assign]: { photoSetId: string };
   [QueueName.Evaluate]: { photoSetId: string };
   [QueueName.Reassign]: { readTaskId: string };

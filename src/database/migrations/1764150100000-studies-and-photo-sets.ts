@@ -58,6 +58,7 @@ export class StudiesAndPhotoSets1764150100000 implements MigrationInterface {
       )`);
     await db.query(`CREATE INDEX imports_status_idx ON imports (status)`);
 
+    // revision counts replacements of the originals (it versions the ingest job id).
     // staged_keys lists rendition files an ingest attempt wrote but has not committed yet: a
     // crashed attempt's files are found there and removed, never served.
     await db.query(`
@@ -69,6 +70,7 @@ export class StudiesAndPhotoSets1764150100000 implements MigrationInterface {
         visit_date date,
         status text NOT NULL DEFAULT 'processing',
         import_id uuid REFERENCES imports(id),
+        revision int NOT NULL DEFAULT 1,
         staged_keys text[] NOT NULL DEFAULT '{}',
         created_by uuid REFERENCES users(id),
         created_at timestamptz NOT NULL DEFAULT now(),

@@ -1,0 +1,51 @@
+import {
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  UploadedFiles as UploadedFilesParam,
+  UseInterceptors,
+} from '@nestjs/common';
+import { ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { Principal } from '../auth/auth.repository';
+import { CurrentUser, Roles } from '../auth/roles.decorator';
+import { UuidParam } from '../common/validation';
+import { ImportsService, ImportView } from './imports.service';
+import { MultipartInterceptor, UploadedFiles } from './multipart.interceptor';
+import { MAX_ARCHIVE_BYTES } from './photo-limits';
+
+@ApiTags('imports')
+@Controller()
+export class ImportsController {
+  constructor(private readonly imports: ImportsService) {}
+
+  @Post('studies/:id/imports')
+  @Roles('admin', 'coordinator')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiConsumes('multipart/form-data')
+  @UseInterceptors(
+    MultipartInterceptor({
+      files: [{ name: 'archive', maxCount: 1 }],
+      maxFileBytes: MAX_ARCHIVE_BYTES,
+      maxFields: 0,
+    }),
+  )
+  create(
+    @CurrentUser() principal: Principal,
+    @Param('id', UuidParam) studyId: string,
+    @UploadedFilesParam() files: UploadedFiles | undefined,
+  ): Promise<{ id: string }> {
+    return this.imports.create(principal, studyId, files?.archive?.[0]);
+  }
+
+  @Get('imports/:id')
+  @Roles('admin', 'coordinator', 'auditor')
+  get(
+    @CurrentUser() principal: Principal,
+    @Param('id', UuidParam) id: string,
+  ): Promise<ImportView> {
+    return this.imports.get(principal, id);
+  }
+}

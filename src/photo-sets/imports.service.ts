@@ -1,0 +1,283 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AuditAction } from '../audit/audit-action';
+import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service';
+import { Principal } from '../auth/auth.repository';
+import { actorOf } from '../auth/auth.service';
+import { DomainError, invalid, notFound } from '../common/domain-error';
+import { TransactionService } from '../database/transaction.service';
+import { QueueProducer } from '../queue/queue.producer';
+import { QueueName } from '../queue/queue-names';
+import { newStorageKey, PHOTO_STORAGE, PhotoStorage } from '../storage/photo-storage';
+import { StudiesService } from '../studies/studies.service';
+import { inspectImage } from './image-pipeline';
+import { readImportArchive } from './import-archive';
+import { MANIFEST_NAME, planImport, PlannedSet } from './import-manifest';
+import { ImportEntity, ImportProblem, ImportStatus } from './import.entity';
+import { ImportsRepository } from './imports.repository';
+import { NewImage, PhotoSetsRepository } from './photo-sets.repository';
+import { PhotoSetsService } from './photo-sets.service';
+
+export interface ImportView {
+  id: string;
+  status: ImportStatus;
+  total: number;
+  processed: number;
+  errors: ImportProblem[];
+}
+
+function toImportView(row: ImportEntity): ImportView {
+  return {
+    id: row.id,
+    status: row.status,
+    total: row.total,
+    processed: row.processed,
+    errors: row.errors,
+  };
+}
+
+/**
+ * Bulk import: the archive is checked completely before anything is created, and every set is
+ * created in one transaction, so an import is all or nothing even if a worker dies halfway.
+ */
+@Injectable()
+export class ImportsService {
+  private readonly logger = new Logger(ImportsService.name);
+
+  constructor(
+    private readonly imports: ImportsRepository,
+    private readonly sets: PhotoSetsRepository,
+    private readonly photoSets: PhotoSetsService,
+    private readonly studies: StudiesService,
+    private readonly tx: TransactionService,
+    private readonly audit: AuditService,
+    private readonly producer: QueueProducer,
+    @Inject(PHOTO_STORAGE) private readonly storage: PhotoStorage,
+  ) {}
+
+  async create(
+    principal: Principal,
+    studyId: string,
+    archive: Express.Multer.File | undefined,
+  ): Promise<{ id: string }> {
+    await this.studies.requireStudyRole(principal, studyId, ['coordinator']);
+    if (!archive?.size) throw invalid(['archive: a ZIP file is required']);
+    if (archive.buffer.subarray(0, 4).toString('latin1') !== 'PK\x03\x04') {
+      throw invalid(['archive: the file is not a ZIP archive']);
+    }
+    const archiveKey = newStorageKey('imports');
+    await this.storage.put(archiveKey, archive.buffer);
+    let created: ImportEntity;
+    try {
+      created = await this.tx.run(async (tx) => {
+        const row = await this.imports.create(tx, {
+          studyId,
+          archiveKey,
+          createdBy: principal.userId,
+        });
+        await this.audit.record(tx, {
+          actor: actorOf(principal, principal.roles.includes('admin') ? 'admin' : 'coordinator'),
+          action: AuditAction.ImportCreated,
+          entityType: 'import',
+          entityId: row.id,
+          studyId,
+          after: { status: row.status, archiveBytes: archive.size },
+        });
+        return row;
+      });
+    } catch (error) {
+      await this.storage.delete(archiveKey).catch(() => undefined);
+      throw error;
+    }
+    try {
+      await this.producer.enqueue(QueueName.Import, created.id, { importId: created.id });
+    } catch (error) {
+      this.logger.warn(
+        { err: error, importId: created.id },
+        'import not enqueued; the reconciler will',
+      );
+    }
+    return { id: created.id };
+  }
+
+  async get(principal: Principal, importId: string): Promise<ImportView> {
+    const row = await this.imports.findById(importId);
+    if (!row) throw notFound('Import not found');
+    try {
+      await this.studies.requireStudyRole(principal, row.studyId, ['coordinator', 'auditor']);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'not-found') {
+        throw notFound('Import not found');
+      }
+      throw error;
+    }
+    return toImportView(row);
+  }
+
+  /** The job: idempotent in every state. */
+  async run(importId: string): Promise<ImportStatus | 'missing'> {
+    const row = await this.imports.findById(importId);
+    if (!row) return 'missing';
+    if (row.status === 'validating') return this.validateAndCreate(row);
+    if (row.status === 'importing') await this.ensureIngest(row.id);
+    return row.status;
+  }
+
+  private async validateAndCreate(row: ImportEntity): Promise<ImportStatus> {
+    // Originals staged by an attempt that died before committing are nobody's: remove them.
+    const leftovers = await this.tx.run((tx) => this.imports.swapStagedKeys(tx, row.id, []));
+    await this.deleteQuietly(leftovers);
+
+    if (!row.archiveKey) return this.reject(row, [{ row: 0, reason: 'the archive is missing' }]);
+    const archive = await this.storage.get(row.archiveKey);
+    const contents = await readImportArchive(archive);
+    const plan = planImport(contents.files.get(MANIFEST_NAME), [...contents.files.keys()]);
+    const problems = [...contents.problems, ...plan.problems];
+
+    const existing = await this.sets.existingSubjectVisits(row.studyId, plan.sets);
+    for (const pair of existing) {
+      const set = plan.sets.find(
+        (s) => s.subjectCode === pair.subjectCode && s.visit === pair.visit,
+      );
+      problems.push({
+        row: set?.row ?? 0,
+        reason: `subject ${pair.subjectCode} visit ${pair.visit} already has a photo set in this study`,
+      });
+    }
+    for (const set of plan.sets) {
+      for (const image of set.images) {
+        const bytes = contents.files.get(image.file);
+        if (!bytes) continue;
+        const problem = await inspectImage(bytes);
+        if (problem) problems.push({ row: image.row, reason: `${image.file}: ${problem}` });
+      }
+    }
+    if (problems.length) {
+      problems.sort((a, b) => a.row - b.row);
+      return this.reject(row, problems);
+    }
+
+    // Stage every original under keys recorded first, then create all sets in one commit.
+    const keyed = plan.sets.map((set) => ({
+      set,
+      images: set.images.map((image) => ({ ...image, key: newStorageKey('originals') })),
+    }));
+    const keys = keyed.flatMap((k) => k.images.map((i) => i.key));
+    await this.tx.run(async (tx) => {
+      await this.imports.swapStagedKeys(tx, row.id, keys);
+      await this.imports.update(tx, row.id, { total: plan.sets.length });
+    });
+    const staged = new Map<PlannedSet, NewImage[]>();
+    for (const { set, images } of keyed) {
+      const stagedImages: NewImage[] = [];
+      for (const image of images) {
+        const bytes = contents.files.get(image.file) as Buffer;
+        await this.storage.put(image.key, bytes);
+        stagedImages.push({
+          view: image.view,
+          originalKey: image.key,
+          originalSha256: sha256(bytes),
+          originalBytes: bytes.length,
+        });
+      }
+      staged.set(set, stagedImages);
+    }
+    const created = await this.tx.run(async (tx) => {
+      const locked = await this.imports.lock(tx, row.id);
+      if (
+        !locked ||
+        locked.status !== 'validating' ||
+        !keys.every((k) => locked.stagedKeys.includes(k))
+      ) {
+        return null;
+      }
+      const ids: string[] = [];
+      for (const [set, images] of staged) {
+        const subjectId = await this.sets.upsertSubject(tx, row.studyId, set.subjectCode);
+        const id = await this.sets.insertSet(tx, {
+          studyId: row.studyId,
+          subjectId,
+          visit: set.visit,
+          visitDate: set.visitDate,
+          createdBy: row.createdBy,
+          importId: row.id,
+        });
+        await this.sets.insertImages(tx, id, images);
+        await this.audit.record(tx, {
+          actor: SYSTEM_ACTOR,
+          action: AuditAction.SetUploaded,
+          entityType: 'photo-set',
+          entityId: id,
+          studyId: row.studyId,
+          after: {
+            importId: row.id,
+            subjectCode: set.subjectCode,
+            visit: set.visit,
+            visitDate: set.visitDate,
+            status: 'processing',
+            images: images.map((i) => ({
+              view: i.view,
+              sha256: i.originalSha256,
+              bytes: i.originalBytes,
+            })),
+          },
+        });
+        ids.push(id);
+      }
+      await this.imports.update(tx, row.id, {
+        status: 'importing',
+        stagedKeys: [],
+        archiveKey: null,
+      });
+      return ids;
+    });
+    if (!created) {
+      // Someone else's attempt won; ours staged files nobody refers to.
+      await this.deleteQuietly(keys);
+      return 'validating';
+    }
+    await this.storage.delete(row.archiveKey).catch(() => undefined);
+    for (const id of created) await this.photoSets.enqueueIngest(id, 1);
+    return 'importing';
+  }
+
+  private async reject(row: ImportEntity, problems: ImportProblem[]): Promise<ImportStatus> {
+    const rejected = await this.tx.run(async (tx) => {
+      if (!(await this.imports.reject(tx, row.id, problems))) return false;
+      await this.audit.record(tx, {
+        actor: SYSTEM_ACTOR,
+        action: AuditAction.ImportRejected,
+        entityType: 'import',
+        entityId: row.id,
+        studyId: row.studyId,
+        before: { status: 'validating' },
+        after: { status: 'rejected', errors: problems },
+      });
+      return true;
+    });
+    if (rejected && row.archiveKey)
+      await this.storage.delete(row.archiveKey).catch(() => undefined);
+    return 'rejected';
+  }
+
+  /** After a crash between commit and enqueue: every set still processing gets its job. */
+  private async ensureIngest(importId: string): Promise<void> {
+    const pending = await this.sets.processingSetsOfImport(importId);
+    for (const set of pending) {
+      await this.producer.ensure(
+        QueueName.Ingest,
+        set.id,
+        { photoSetId: set.id },
+        { version: set.revision },
+      );
+    }
+  }
+
+  private async deleteQuietly(keys: string[]): Promise<void> {
+    for (const key of keys) await this.storage.delete(key).catch(() => undefined);
+  }
+}
+
+function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}

@@ -1,0 +1,106 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Injectable,
+  PipeTransform,
+  Post,
+  Query,
+  Req,
+  Res,
+  UploadedFiles as UploadedFilesParam,
+  UseInterceptors,
+} from '@nestjs/common';
+import { ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { Request, Response } from 'express';
+import { Principal } from '../auth/auth.repository';
+import { CurrentUser, Roles } from '../auth/roles.decorator';
+import { DomainError } from '../common/domain-error';
+import { UuidParam } from '../common/validation';
+import { ListPhotoSetsQuery, RenditionQuery, UploadPhotoSetDto } from './dto/photo-set.dto';
+import { MultipartInterceptor, UploadedFiles } from './multipart.interceptor';
+import { MAX_IMAGE_BYTES } from './photo-limits';
+import { View, VIEWS } from './photo-set.entity';
+import { PhotoSetView } from './photo-set.view';
+import { Page, PhotoSetsService } from './photo-sets.service';
+
+/** An unknown view is simply not found, like an unknown id. */
+@Injectable()
+class ViewPipe implements PipeTransform<string, View> {
+  transform(value: string): View {
+    if (!(VIEWS as readonly string[]).includes(value))
+      throw new DomainError('not-found', 'Not found');
+    return value as View;
+  }
+}
+
+@ApiTags('photo-sets')
+@Controller()
+export class PhotoSetsController {
+  constructor(private readonly photoSets: PhotoSetsService) {}
+
+  @Post('studies/:id/photo-sets')
+  @Roles('admin', 'coordinator')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiConsumes('multipart/form-data')
+  @UseInterceptors(
+    MultipartInterceptor({
+      files: VIEWS.map((name) => ({ name, maxCount: 1 })),
+      maxFileBytes: MAX_IMAGE_BYTES,
+      maxFields: 8,
+    }),
+  )
+  upload(
+    @CurrentUser() principal: Principal,
+    @Param('id', UuidParam) studyId: string,
+    @Body() body: UploadPhotoSetDto,
+    @UploadedFilesParam() files: UploadedFiles | undefined,
+  ): Promise<{ id: string; status: 'processing' }> {
+    return this.photoSets.upload(principal, studyId, body, files);
+  }
+
+  @Get('studies/:id/photo-sets')
+  @Roles('admin', 'coordinator', 'auditor')
+  list(
+    @CurrentUser() principal: Principal,
+    @Param('id', UuidParam) studyId: string,
+    @Query() query: ListPhotoSetsQuery,
+  ): Promise<Page<PhotoSetView>> {
+    return this.photoSets.list(principal, studyId, query);
+  }
+
+  @Get('photo-sets/:id')
+  @Roles('admin', 'coordinator', 'auditor')
+  get(
+    @CurrentUser() principal: Principal,
+    @Param('id', UuidParam) id: string,
+  ): Promise<PhotoSetView> {
+    return this.photoSets.get(principal, id);
+  }
+
+  /** Unblinded staff only. Originals are never served by this or any route. */
+  @Get('photo-sets/:id/images/:view')
+  @Roles('admin', 'coordinator', 'auditor')
+  async image(
+    @CurrentUser() principal: Principal,
+    @Param('id', UuidParam) id: string,
+    @Param('view', ViewPipe) view: View,
+    @Query() query: RenditionQuery,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const image = await this.photoSets.image(principal, id, view, query.size ?? 'display');
+    response.setHeader('Cache-Control', 'private, max-age=3600');
+    response.setHeader('ETag', image.etag);
+    response.setHeader('Content-Type', image.contentType);
+    response.setHeader('X-Content-Type-Options', 'nosniff');
+    if (request.headers['if-none-match'] === image.etag) {
+      response.status(HttpStatus.NOT_MODIFIED).end();
+      return;
+    }
+    response.status(HttpStatus.OK).end(image.body);
+  }
+}

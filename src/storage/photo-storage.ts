@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Where image bytes live. Keys are opaque and random: they never carry a subject, visit or date,
+ * so a key that leaks (a URL, a log line) reveals nothing about whose scalp it shows.
+ */
+export interface PhotoStorage {
+  /** Writes atomically: a reader sees the whole object or none of it. */
+  put(key: string, bytes: Buffer): Promise<void>;
+  /** The object's bytes; throws StorageObjectMissing when there is none. */
+  get(key: string): Promise<Buffer>;
+  stat?(key: string): Promise<{ size: number } | null>;
+  /** Removes the object; removing a missing one is not an error. */
+  delete(key: string): Promise<void>;
+}
+
+export const PHOTO_STORAGE = Symbol('PhotoStorage');
+
+/**
+ * Storage areas. `originals` holds uploads exactly as received (metadata and all) and is never
+ * served by any route; `renditions` holds the stripped re-encodings; `imports` holds archives
+ * waiting to be validated.
+ */
+export type StorageArea = 'originals' | 'renditions' | 'imports';
+
+export class StorageObjectMissing extends Error {
+  constructor(key: string) {
+    super(`storage object ${key} is missing`);
+    this.name = 'StorageObjectMissing';
+  }
+}
+
+const KEY_PATTERN = /^(originals|renditions|imports)\/[0-9a-f]{2}\/[0-9a-f]{32}$/;
+
+/** A fresh random key in an area, e.g. `renditions/3f/3f9c…`. */
+export function newStorageKey(area: StorageArea): string {
+  const id = randomBytes(16).toString('hex');
+  return `${area}/${id.slice(0, 2)}/${id}`;
+}
+
+/** Keys come only from newStorageKey; anything else (e.g. with `..`) is refused outright. */
+export function assertStorageKey(key: string): void {
+  if (!KEY_PATTERN.test(key)) throw new Error(`invalid storage key ${JSON.stringify(key)}`);
+}
+
+export function storageAreaOf(key: string): StorageArea {
+  assertStorageKey(key);
+  return key.slice(0, key.indexOf('/')) as StorageArea;
+}

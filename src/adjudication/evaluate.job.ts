@@ -1,10 +1,11 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { JobPayload, QueueName } from '../queue/queue-names';
+import { READ_JOB_WORKER_OPTIONS } from '../reads/worker-options';
 import { EvaluateOutcome, EvaluationService } from './evaluation.service';
 
 /** Compares a set's two reads under the study rule. Idempotent: see EvaluationService. */
-@Processor(QueueName.Evaluate, { concurrency: 4 })
+@Processor(QueueName.Evaluate, READ_JOB_WORKER_OPTIONS)
 export class EvaluateProcessor extends WorkerHost {
   constructor(private readonly evaluation: EvaluationService) {
     super();

@@ -52,6 +52,9 @@ export class EvaluationService implements OnModuleInit {
       const set = await this.reads.lockPhotoSet(tx, photoSetId);
       if (set?.status === 'adjudicating') return this.replaceGoneAdjudicator(tx, set.id);
       if (!set || set.status !== 'reading') return 'not-pending';
+      // Row locks before the first audit event: the audit chain lock is held to commit, and a
+      // deactivation holding a user row lock waits for it (see ReadsRepository.lockPool).
+      await this.reads.lockPool(tx, set.studyId, 'adjudicator');
       const reads = await this.reads.currentReads(tx, set.id);
       if (reads.length !== 2) return 'not-pending';
       const [readA, readB] = reads;
@@ -168,6 +171,7 @@ export class EvaluationService implements OnModuleInit {
   ): Promise<EvaluateOutcome> {
     const task = await this.adjudication.openTaskOfSet(tx, photoSetId);
     if (!task) return 'not-pending';
+    await this.reads.lockPool(tx, task.studyId, 'adjudicator');
     const members = await this.studies.membersWithRole(tx, task.studyId, 'adjudicator');
     if (members.some((member) => member.userId === task.adjudicatorId)) return 'not-pending';
     const excluded = new Set([

@@ -1,5 +1,11 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { QueueProducer } from './queue.producer';
@@ -32,8 +38,12 @@ export class ReconcileRegistry {
  * the database says is pending, so a flushed or restarted Redis loses nothing.
  */
 @Processor(QueueName.Reconcile)
-export class ReconcileProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class ReconcileProcessor
+  extends WorkerHost
+  implements OnApplicationBootstrap, OnApplicationShutdown
+{
   private readonly logger = new Logger(ReconcileProcessor.name);
+  private scheduleCheck?: NodeJS.Timeout;
 
   constructor(
     private readonly registry: ReconcileRegistry,
@@ -44,6 +54,27 @@ export class ReconcileProcessor extends WorkerHost implements OnApplicationBoots
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.declareSchedule();
+    // The schedule itself lives in Redis: a FLUSHALL or a Redis restart without persistence
+    // would end reconciliation for good. A local timer puts it back when it has gone missing.
+    this.scheduleCheck = setInterval(() => {
+      void this.restoreSchedule().catch(() => undefined);
+    }, this.config.reconcileEveryMs);
+    this.scheduleCheck.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.scheduleCheck);
+  }
+
+  private async restoreSchedule(): Promise<void> {
+    const queue = this.producer.queue(QueueName.Reconcile);
+    if (await queue.getJobScheduler('reconcile-every-interval')) return;
+    this.logger.warn('the reconcile schedule was missing from Redis; declaring it again');
+    await this.declareSchedule();
+  }
+
+  private async declareSchedule(): Promise<void> {
     // upsert is idempotent, so every worker process may declare the same schedule.
     await this.producer.queue(QueueName.Reconcile).upsertJobScheduler(
       'reconcile-every-interval',

@@ -65,6 +65,7 @@ export class AssignmentService implements OnModuleInit {
       }
       await this.reads.lockSubject(tx, set.subjectId);
       const settings = await this.studies.getSettings(set.studyId, tx);
+      await this.reads.lockPool(tx, set.studyId, 'rater');
       const raters = await this.studies.membersWithRole(tx, set.studyId, 'rater');
       const eligible = await this.reads.loads(
         tx,
@@ -138,6 +139,7 @@ export class AssignmentService implements OnModuleInit {
       await this.reads.lockPhotoSet(tx, peek.photoSetId);
       const task = await this.reads.lockTask(tx, readTaskId);
       if (!task || task.status !== 'assigned') return 'not-needed';
+      await this.reads.lockPool(tx, task.studyId, 'rater');
       const raters = await this.studies.membersWithRole(tx, task.studyId, 'rater');
       if (raters.some((rater) => rater.userId === task.raterId)) return 'not-needed';
       // Nobody who ever held a task on this set may take it: they have seen the images already.

@@ -93,6 +93,21 @@ export class ReadsRepository {
     ]);
   }
 
+  /**
+   * Share-locks the study's members holding `role` (and their accounts) for this transaction.
+   * A concurrent deactivation or membership change locks the same rows for update, so the two
+   * serialise: either it commits first and the pool read next no longer includes the person, or
+   * this assignment commits first and the change's hand-over listener sees the new task.
+   */
+  async lockPool(tx: EntityManager, studyId: string, role: 'rater' | 'adjudicator'): Promise<void> {
+    await tx.query(
+      `SELECT m.user_id FROM study_members m JOIN users u ON u.id = m.user_id
+        WHERE m.study_id = $1 AND $2 = ANY(m.roles)
+        ORDER BY m.user_id FOR SHARE OF m, u`,
+      [studyId, role],
+    );
+  }
+
   /** A conditional status change: returns false when the set was not in one of `from`. */
   async moveSet(
     tx: EntityManager,

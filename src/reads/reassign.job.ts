@@ -1,10 +1,11 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { JobPayload, QueueName } from '../queue/queue-names';
+import { READ_JOB_WORKER_OPTIONS } from './worker-options';
 import { AssignmentService, ReassignOutcome } from './assignment.service';
 
 /** Hands an unsubmitted task of a rater who left to another eligible rater. */
-@Processor(QueueName.Reassign)
+@Processor(QueueName.Reassign, READ_JOB_WORKER_OPTIONS)
 export class ReassignProcessor extends WorkerHost {
   constructor(private readonly assignment: AssignmentService) {
     super();

@@ -176,3 +176,26 @@ export function scores(salt: 'any' | number): {
   const value = salt === 'any' ? 30 : salt;
   return { top: value, back: value, left: value, right: value };
 }
+
+/** Many ready sets at once, rows only (no images): for tests about assignment alone. */
+export async function insertReadySetsWithoutImages(
+  t: TestApp,
+  studyId: string,
+  count: number,
+  subjects = 50,
+): Promise<string[]> {
+  const rows: { id: string }[] = await t.db.query(
+    `WITH subject AS (
+       INSERT INTO subjects (study_id, code)
+       SELECT $1, 'BULK-' || g FROM generate_series(1, $3::int) g
+       ON CONFLICT (study_id, code) DO UPDATE SET code = EXCLUDED.code
+       RETURNING id, code)
+     INSERT INTO photo_sets (study_id, subject_id, visit, visit_date, status)
+     SELECT $1, s.id, 'v' || g, DATE '2026-01-01' + g, 'ready'
+       FROM generate_series(1, $2::int) g
+       JOIN subject s ON s.code = 'BULK-' || (1 + (g - 1) % $3::int)
+     RETURNING id`,
+    [studyId, count, subjects],
+  );
+  return rows.map((row) => row.id);
+}

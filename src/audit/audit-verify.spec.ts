@@ -32,10 +32,11 @@ function chain(length: number): ChainLink[] {
 function reader(links: ChainLink[]): ChainReader & { batches: number } {
   const state = {
     batches: 0,
-    batch: (from: number, to: number, limit: number) => {
+    each: (from: number, to: number, limit: number, onLink: (link: ChainLink) => void) => {
       state.batches++;
       const rows = links.filter((l) => Number(l.seq) >= from && Number(l.seq) <= to);
-      return Promise.resolve(rows.slice(0, limit));
+      rows.slice(0, limit).forEach(onLink);
+      return Promise.resolve(Math.min(rows.length, limit));
     },
     hashAt: (seq: number) =>
       Promise.resolve(links.find((l) => Number(l.seq) === seq)?.hash ?? null),

@@ -6,12 +6,19 @@ export interface ChainLink extends HashedEvent {
   hash: string;
 }
 
-/**
- * Where the verifier reads the chain from. `batch` returns events with from ≤ seq ≤ to in seq
- * order, at most `limit` of them; the audit repository implements it with keyset queries.
- */
+/** Where the verifier reads the chain from; the audit repository implements it. */
 export interface ChainReader {
-  batch(fromSeq: number, toSeq: number, limit: number): Promise<ChainLink[]>;
+  /**
+   * Streams events with from ≤ seq ≤ to in seq order, at most `limit`, to `onLink` one at a time
+   * as they arrive, and resolves with how many there were. Nothing is kept once handled, so memory
+   * stays flat however long the chain is.
+   */
+  each(
+    fromSeq: number,
+    toSeq: number,
+    limit: number,
+    onLink: (link: ChainLink) => void,
+  ): Promise<number>;
   /** The stored hash of one event, or null when there is none. */
   hashAt(seq: number): Promise<string | null>;
 }
@@ -34,13 +41,21 @@ export interface VerifyResult {
   lastHash?: string;
 }
 
-export const VERIFY_BATCH_SIZE = 20_000;
+/**
+ * Rows per keyset query. Rows are hashed as they stream in and dropped at once, so this bounds
+ * only how much work a broken chain wastes after the break, not memory.
+ */
+export const VERIFY_BATCH_SIZE = 100_000;
+
+interface Broken {
+  seq: number;
+  reason: string;
+}
 
 /**
  * Walks events fromSeq..toSeq in keyset batches, recomputing each hash and checking that seq is
  * gapless (seq = previous + 1, see AuditRepository.append) and that each prev_hash is the previous
- * event's hash. Only two batches are in memory at once: while one is hashed, the next is already
- * being fetched, so Postgres and Node work in parallel.
+ * event's hash.
  */
 export async function verifyChain(
   reader: ChainReader,
@@ -48,58 +63,53 @@ export async function verifyChain(
   batchSize = VERIFY_BATCH_SIZE,
 ): Promise<VerifyResult> {
   const { fromSeq, toSeq } = range;
-  const result = (checked: number, broken?: { seq: number; reason: string }, lastHash?: string) =>
+  let checked = 0;
+  const result = (broken?: Broken, lastHash?: string): VerifyResult =>
     broken
       ? { ok: false, checked, fromSeq, toSeq, firstBrokenSeq: broken.seq, reason: broken.reason }
       : { ok: true, checked, fromSeq, toSeq, ...(lastHash ? { lastHash } : {}) };
-  if (toSeq < fromSeq) return result(0);
+  if (toSeq < fromSeq) return result();
 
-  let expectedPrev = fromSeq <= 1 ? GENESIS_HASH : await reader.hashAt(fromSeq - 1);
-  if (expectedPrev === null) {
-    return result(0, { seq: fromSeq - 1, reason: `event ${fromSeq - 1} is missing` });
-  }
+  const before = fromSeq <= 1 ? GENESIS_HASH : await reader.hashAt(fromSeq - 1);
+  if (before === null)
+    return result({ seq: fromSeq - 1, reason: `event ${fromSeq - 1} is missing` });
+  let expectedPrev = before;
   let expectedSeq = Math.max(fromSeq, 1);
-  let checked = 0;
-  let next = reader.batch(expectedSeq, toSeq, batchSize);
-  while (expectedSeq <= toSeq) {
-    const rows = await next;
-    if (rows.length === 0) break;
-    const lastSeq = Number(rows[rows.length - 1].seq);
-    // Prefetch: the query for the next batch runs while this one is hashed.
-    next = lastSeq < toSeq ? reader.batch(lastSeq + 1, toSeq, batchSize) : Promise.resolve<[]>([]);
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i];
-      const seq = Number(row.seq);
-      const broken = checkLink(row, seq, expectedSeq, expectedPrev);
-      if (broken) {
-        next.catch(() => undefined);
-        return result(checked, broken);
-      }
-      expectedPrev = row.hash;
-      expectedSeq = seq + 1;
-      checked++;
-    }
+  let broken: Broken | undefined;
+  const check = (link: ChainLink): void => {
+    if (broken) return; // the rest of a batch after a break is only drained
+    const seq = Number(link.seq);
+    broken = checkLink(link, seq, expectedSeq, expectedPrev);
+    if (broken) return;
+    expectedPrev = link.hash;
+    expectedSeq = seq + 1;
+    checked++;
+  };
+  while (!broken && expectedSeq <= toSeq) {
+    const count = await reader.each(expectedSeq, toSeq, batchSize, check);
+    if (count === 0) break;
   }
+  if (broken) return result(broken);
   if (expectedSeq <= toSeq) {
-    return result(checked, { seq: expectedSeq, reason: `event ${expectedSeq} is missing` });
+    return result({ seq: expectedSeq, reason: `event ${expectedSeq} is missing` });
   }
-  return result(checked, undefined, expectedPrev);
+  return result(undefined, expectedPrev);
 }
 
 function checkLink(
-  row: ChainLink,
+  link: ChainLink,
   seq: number,
   expectedSeq: number,
   expectedPrev: string,
-): { seq: number; reason: string } | undefined {
+): Broken | undefined {
   if (seq !== expectedSeq) {
     // seq is gapless by construction, so a hole means an event was removed.
     return { seq: expectedSeq, reason: `event ${expectedSeq} is missing (next is ${seq})` };
   }
-  if (row.prevHash !== expectedPrev) {
+  if (link.prevHash !== expectedPrev) {
     return { seq, reason: `event ${seq} does not link to the hash of event ${seq - 1}` };
   }
-  if (storedEventHash(row, row.prevHash) !== row.hash) {
+  if (storedEventHash(link, link.prevHash) !== link.hash) {
     return { seq, reason: `event ${seq} does not match its hash (contents altered)` };
   }
   return undefined;

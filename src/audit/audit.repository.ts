@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { PoolClient } from 'pg';
+import { CustomTypesConfig, PoolClient, Query, QueryArrayConfig, types as pgTypes } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditEventEntity } from './audit-event.entity';
 import { eventHash, GENESIS_HASH, HashedEvent } from './audit-hash';
@@ -68,12 +68,31 @@ const toView = (row: ViewRow): AuditEventView => ({
   occurredAt: row.occurredAt.toISOString(),
 });
 
-// Columns for verification, in ChainLink order. occurred_at comes with microseconds: a stored
-// time with sub-millisecond digits was never written by append, and must fail its hash.
-const CHAIN_SQL = `SELECT seq, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'),
-    actor_id, actor_name, actor_role, action, entity_type, entity_id, study_id, before, after,
-    reason, request_id, ip, user_agent, prev_hash, hash
+// Columns for verification, in ChainLink order. occurred_at comes as Postgres prints it (in UTC,
+// see openChainReader) and becomes ISO in JS: cheaper for the server than to_char. A stored time
+// with sub-millisecond digits was never written by append, and keeps them so its hash fails.
+const CHAIN_SQL = `SELECT seq, occurred_at, actor_id, actor_name, actor_role, action, entity_type,
+    entity_id, study_id, before, after, reason, request_id, ip, user_agent, prev_hash, hash
   FROM audit_events WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3`;
+
+const TIMESTAMPTZ_OID = 1184;
+const keepText = (text: string): string => text;
+const CHAIN_TYPES: CustomTypesConfig = {
+  getTypeParser: ((oid: number) =>
+    oid === TIMESTAMPTZ_OID
+      ? keepText
+      : (pgTypes.getTypeParser(oid, 'text') as (
+          text: string,
+        ) => unknown)) as CustomTypesConfig['getTypeParser'],
+};
+
+/** "2026-01-01 00:00:00.03+00" (ISO DateStyle, UTC) → "2026-01-01T00:00:00.030Z". */
+export function isoFromPgUtc(text: string): string {
+  if (!text.endsWith('+00') || text.length < 22) return text;
+  const fraction = text.length > 22 ? text.slice(20, -3) : '';
+  const digits = fraction.length >= 3 ? fraction : (fraction + '000').slice(0, 3);
+  return `${text.slice(0, 10)}T${text.slice(11, 19)}.${digits}Z`;
+}
 
 type ChainRow = [
   string,
@@ -96,10 +115,9 @@ type ChainRow = [
 ];
 
 function toChainLink(r: ChainRow): ChainLink {
-  const time = r[1];
   return {
     seq: r[0],
-    occurredAt: time.endsWith('000') ? `${time.slice(0, -3)}Z` : `${time}Z`,
+    occurredAt: isoFromPgUtc(r[1]),
     actorId: r[2],
     actorName: r[3],
     actorRole: r[4],
@@ -240,21 +258,36 @@ export class AuditRepository {
   }
 
   /**
-   * A reader for the verifier on one dedicated connection, using pg's array row mode: the walk
-   * over a million events is dominated by per-row costs, so rows skip TypeORM and named objects.
+   * A reader for the verifier on one dedicated connection. Rows stream from pg one at a time in
+   * array mode and are handed on as they are parsed, never collected: over a million events the
+   * walk is dominated by per-row costs, garbage collection among them.
    */
   async openChainReader(): Promise<ChainReader & { release: () => Promise<void> }> {
     const runner = this.dataSource.createQueryRunner();
     const client = (await runner.connect()) as PoolClient;
+    // One read-only snapshot for the whole walk, printing times in UTC for isoFromPgUtc.
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    await client.query(`SET LOCAL TIME ZONE 'UTC'`);
+    await client.query(`SET LOCAL DateStyle = 'ISO, YMD'`);
     return {
-      batch: async (fromSeq, toSeq, limit) => {
-        const result = await client.query<ChainRow>({
-          text: CHAIN_SQL,
-          values: [fromSeq, toSeq, limit],
-          rowMode: 'array',
-        });
-        return result.rows.map(toChainLink);
-      },
+      each: (fromSeq, toSeq, limit, onLink) =>
+        new Promise<number>((resolve, reject) => {
+          let count = 0;
+          const config: QueryArrayConfig = {
+            text: CHAIN_SQL,
+            values: [fromSeq, toSeq, limit],
+            rowMode: 'array',
+            types: CHAIN_TYPES,
+          };
+          const query = new Query<ChainRow>(config);
+          query.on('row', (row: ChainRow) => {
+            count++;
+            onLink(toChainLink(row));
+          });
+          query.on('error', reject);
+          query.on('end', () => resolve(count));
+          client.query(query);
+        }),
       hashAt: async (seq) => {
         const result = await client.query<{ hash: string }>(
           'SELECT hash FROM audit_events WHERE seq = $1',
@@ -262,7 +295,10 @@ export class AuditRepository {
         );
         return result.rows[0]?.hash ?? null;
       },
-      release: () => runner.release(),
+      release: async () => {
+        await client.query('ROLLBACK').catch(() => undefined);
+        await runner.release();
+      },
     };
   }
 

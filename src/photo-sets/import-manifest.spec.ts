@@ -56,6 +56,15 @@ describe('planImport', () => {
     ]);
   });
 
+  it('flags rows of one set that give different dates', () => {
+    const rows = fourViews('S1', 'base');
+    rows[3] = rows[3].replace('2024-01-02', '2024-01-03');
+    const files = rows.map((row) => row.split(',')[4]);
+    expect(planImport(manifest(rows), files).problems).toEqual([
+      { row: 2, reason: 'subject S1 visit base: rows give different visit dates' },
+    ]);
+  });
+
   it('names the views a set lacks', () => {
     const rows = fourViews('S1', 'base').slice(0, 2);
     const files = rows.map((row) => row.split(',')[4]);

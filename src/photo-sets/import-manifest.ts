@@ -126,8 +126,11 @@ export function planImport(manifest: Buffer | undefined, archiveFiles: string[])
       };
       sets.set(setKey, set);
     }
-    set.dates.add(visitDate);
-    if (visitDate && isIsoDate(visitDate)) set.visitDate = visitDate;
+    // Blank and invalid dates (the latter already reported) do not count as disagreeing.
+    if (visitDate && isIsoDate(visitDate)) {
+      set.dates.add(visitDate);
+      set.visitDate = visitDate;
+    }
     if (!knownView) {
       set.invalidViews = true;
       continue;

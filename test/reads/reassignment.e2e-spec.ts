@@ -154,11 +154,11 @@ describe('reassignment and corrections', () => {
     await expect(
       t.db.query(`UPDATE reads SET salt = 1 WHERE read_task_id = $1`, [target.id]),
     ).rejects.toThrow(/immutable/);
-    const audit = await t.db.query(
+    const audit: { action: string }[] = await t.db.query(
       `SELECT action FROM audit_events WHERE after->>'photoSetId' = $1 ORDER BY seq`,
       [set.id],
     );
-    expect(audit.map((row: { action: string }) => row.action)).toEqual([
+    expect(audit.map((row) => row.action)).toEqual([
       'read.assigned',
       'read.assigned',
       'read.submitted',

@@ -10,8 +10,7 @@ function pair(
   extra: Partial<EvaluatedPair> = {},
 ): EvaluatedPair {
   return {
-    photoSetId: `${raterA}-${raterB}-${saltA}-${saltB}`,
-    evaluatedAt: new Date('2026-03-15T10:00:00Z'),
+    month: '2026-03',
     discordant: Math.abs(saltA - saltB) > 10,
     raterA,
     saltA,
@@ -52,7 +51,7 @@ describe('raterMonitoring', () => {
     const pairs = [
       pair('r1', 10, 'r2', 40, { choice: 'A' }),
       pair('r1', 10, 'r2', 40, { choice: 'B' }),
-      pair('r1', 60, 'r3', 20, { choice: 'A', evaluatedAt: new Date('2026-04-02T00:00:00Z') }),
+      pair('r1', 60, 'r3', 20, { choice: 'A', month: '2026-04' }),
       pair('r1', 30, 'r3', 31),
       pair('r2', 50, 'r3', 90, { choice: 'own' }),
     ];

@@ -82,13 +82,15 @@ export function agreementReport(pairs: EvaluatedPair[], scale: SeverityScale): A
 
   const codes = scale.categories.map((category) => category.code);
   const index = (salt: number) => codes.indexOf(categorize(salt, scale).code);
+  const categoriesA = a.map(index);
+  const categoriesB = b.map(index);
   const kappa =
     pairs.length > 0
       ? {
           scale: scale.name,
           categories: codes,
-          linear: weightedKappa(a.map(index), b.map(index), codes.length, 'linear'),
-          quadratic: weightedKappa(a.map(index), b.map(index), codes.length, 'quadratic'),
+          linear: weightedKappa(categoriesA, categoriesB, codes.length, 'linear'),
+          quadratic: weightedKappa(categoriesA, categoriesB, codes.length, 'quadratic'),
         }
       : null;
 
@@ -124,7 +126,7 @@ export function raterMonitoring(pairs: EvaluatedPair[]): RaterMonitoring[] {
   const totals = new Map<string, Bucket>();
   const monthly = new Map<string, Map<string, Bucket>>();
   for (const pair of pairs) {
-    const month = pair.evaluatedAt.toISOString().slice(0, 7);
+    const month = pair.month;
     for (const [raterId, side] of [
       [pair.raterA, 'A'],
       [pair.raterB, 'B'],

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { AuditAction } from '../../src/audit/audit-action';
 import { API, ApiClient, login, Make } from '../support/factories';
+import { scores, setIn } from '../reads/read-fixtures';
 import { TestApp } from '../support/test-app';
 
 /**
@@ -23,7 +24,8 @@ export interface RecipeContext {
   mark: () => Promise<void>;
 }
 
-export type Recipe = (context: RecipeContext) => Promise<AuditAction>;
+/** The action the request records, or all of them in order when it records several. */
+export type Recipe = (context: RecipeContext) => Promise<AuditAction | AuditAction[]>;
 
 /** Asserts the status, with the body in the message when it differs. */
 export async function expectStatus(
@@ -185,6 +187,41 @@ export const ROUTE_RECIPES: Record<string, Recipe> = {
     await expectStatus(request, 202);
     return AuditAction.SetUploaded;
   },
+
+  // ── reads and adjudication ──────────────────────────────────────────────────────────────
+  'POST /reads/{id}/score': async ({ t, make, mark }) => {
+    const { tasks, raterOf } = await setIn(t, make, 'reading');
+    await mark();
+    await expectStatus(
+      raterOf(tasks[0]).client.post(`/reads/${tasks[0].id}/score`, scores(30)),
+      201,
+    );
+    return AuditAction.ReadSubmitted;
+  },
+  'POST /reads/{id}/reopen': async ({ t, make, mark }) => {
+    const { team, tasks } = await setIn(t, make, 'final');
+    await mark();
+    await expectStatus(
+      team.admin.post(`/reads/${tasks[0].id}/reopen`, { reason: 'Rater reported a typo.' }),
+      201,
+    );
+    return AuditAction.ReadReopened;
+  },
+  'POST /adjudications/{id}/decision': async ({ t, make, mark }) => {
+    const { team } = await setIn(t, make, 'adjudicating');
+    const adjudicator = team.adjudicators[0].client;
+    const task = await expectStatus(adjudicator.post('/adjudications/next'), 200);
+    await mark();
+    await expectStatus(
+      adjudicator.post(`/adjudications/${String(task.body.id)}/decision`, {
+        choice: 'A',
+        rationale: 'Read A matches the photographs.',
+      }),
+      201,
+    );
+    // The decision creates the final score: both are recorded, in one transaction.
+    return [AuditAction.AdjudicationDecided, AuditAction.ResultFinalized];
+  },
 };
 
 /**
@@ -196,15 +233,14 @@ export const ROUTE_EXEMPTIONS: Record<string, string> = {
   // Drafts are autosaved, visible to nobody else, and not part of the record; the submitted
   // score is (POST /reads/{id}/score records read.submitted with the values).
   'PUT /reads/{id}/draft': 'drafts are private scratch state, not the record',
+  // POST because each call may hand out work, but it only reads: the caller's tasks are already
+  // theirs (assigned by the audited assign job), and this returns the first of them.
+  'POST /reads/next': "read-only: returns the caller's next already-assigned task",
+  'POST /adjudications/next': "read-only: returns the caller's next already-assigned task",
 
   // TODO(owner): recipe pending — these routes were still being built when the coverage test
   // landed. Replace each line with a recipe in ROUTE_RECIPES once the route is done.
   'POST /studies/{id}/imports': 'TODO(owner): recipe pending',
-  'POST /reads/next': 'TODO(owner): recipe pending',
-  'POST /reads/{id}/score': 'TODO(owner): recipe pending',
-  'POST /reads/{id}/reopen': 'TODO(owner): recipe pending',
-  'POST /adjudications/next': 'TODO(owner): recipe pending',
-  'POST /adjudications/{id}/decision': 'TODO(owner): recipe pending',
 };
 
 /** Re-exported for recipes that need another signed-in client. */

@@ -199,3 +199,34 @@ export async function insertReadySetsWithoutImages(
   );
   return rows.map((row) => row.id);
 }
+
+/**
+ * A set in the given state with a fresh team: 'reading' (both tasks open), 'final' (a concordant
+ * pair) or 'adjudicating' (a discordant pair with its open adjudication).
+ */
+export async function setIn(
+  t: TestApp,
+  make: Make,
+  state: 'reading' | 'final' | 'adjudicating',
+): Promise<{
+  team: Awaited<ReturnType<typeof studyWithTeam>>;
+  photoSetId: string;
+  tasks: TaskRow[];
+  raterOf: (task: TaskRow) => MadeUser;
+}> {
+  const team = await studyWithTeam(make, { raters: 2, adjudicators: 1 });
+  const set = await insertReadySet(t, team.study.id, `ST-${randomBytes(3).toString('hex')}`, 'v1');
+  await assign(t, [set.id]);
+  await waitForStatus(t, [set.id], (s) => s === 'reading');
+  const tasks = await tasksOf(t, [set.id]);
+  const raterOf = (task: TaskRow) => team.raters.find((r) => r.user.id === task.raterId)!;
+  if (state !== 'reading') {
+    for (const task of tasks) {
+      const value = state === 'final' ? 40 : task.slot === 1 ? 10 : 60;
+      const response = await raterOf(task).client.post(`/reads/${task.id}/score`, scores(value));
+      if (response.status !== 201) throw new Error(`scoring failed: ${response.status}`);
+    }
+    await waitForStatus(t, [set.id], (s) => s === state);
+  }
+  return { team, photoSetId: set.id, tasks, raterOf };
+}

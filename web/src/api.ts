@@ -1,6 +1,7 @@
 // The one way the app talks to the server: /api/v1 over the same-origin session cookie.
 import type {
   AdjudicationQueue,
+  Agreement,
   AdjudicationTask,
   AuditEvent,
   ImportJob,
@@ -162,6 +163,8 @@ export const api = {
     request<{ id: string }>(`/studies/${studyId}/imports`, { method: 'POST', form }),
   importJob: (id: string) => request<ImportJob>(`/imports/${id}`),
   results: (studyId: string) => request<{ items: ResultRow[] }>(`/studies/${studyId}/results`),
+  agreement: (studyId: string, scale: 'aa-iga' | 'olsen-s' = 'aa-iga') =>
+    request<Agreement>(`/studies/${studyId}/agreement?scale=${scale}`),
   resultsCsvUrl: (studyId: string) => `${API_BASE}/studies/${studyId}/results?format=csv`,
 
   reads: () => request<ReadQueue>('/reads'),

@@ -185,3 +185,46 @@ export interface VerifyResult {
   firstBrokenSeq?: number | string;
   reason?: string;
 }
+
+export interface Interval {
+  lower: number;
+  upper: number;
+}
+
+export interface Icc {
+  value: number;
+  ci95: Interval;
+  n: number;
+  k: number;
+}
+
+export interface Agreement {
+  studyId: string;
+  pairs: number;
+  discordant: number;
+  icc11: Icc | null;
+  icc21ByPair: (Icc & { raterIds: [string, string] })[];
+  blandAltman: {
+    n: number;
+    bias: number;
+    sd: number;
+    biasCi95: Interval;
+    lowerLimit: number;
+    upperLimit: number;
+    lowerLimitCi95: Interval;
+    upperLimitCi95: Interval;
+  } | null;
+  kappa: { scale: string; categories: string[]; linear: number; quadratic: number } | null;
+  raters: {
+    raterId: string;
+    reads: number;
+    discordant: number;
+    adjudicationRate: number | null;
+    adjudicatedWithChoice: number;
+    chosen: number;
+    chosenRate: number | null;
+    disagreementIndex: number | null;
+  }[];
+  raterNames: Record<string, string>;
+  notes: string[];
+}

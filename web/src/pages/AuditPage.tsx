@@ -151,10 +151,43 @@ function StudyResultsLinks() {
   );
 }
 
-function shortJson(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = JSON.stringify(value);
-  return text.length > 120 ? `${text.slice(0, 117)}…` : text;
+function short(value: unknown): string {
+  if (value === undefined) return '∅';
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
+/** An event's before/after as "key: value" lines; keys changed between the two are marked. */
+function Change({ before, after }: { before: unknown; after: unknown }) {
+  const asRecord = (value: unknown): Record<string, unknown> | null =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
+  const b = asRecord(before);
+  const a = asRecord(after);
+  if (!a && !b) return null;
+  const keys = [...new Set([...Object.keys(b ?? {}), ...Object.keys(a ?? {})])];
+  return (
+    <ul className="change">
+      {keys.map((key) => {
+        const old = b?.[key];
+        const now = a?.[key];
+        const changed = b && a && JSON.stringify(old) !== JSON.stringify(now);
+        return (
+          <li key={key}>
+            <span className="key">{key}:</span>{' '}
+            {changed ? (
+              <>
+                <del>{short(old)}</del> → <ins>{short(now)}</ins>
+              </>
+            ) : (
+              short(now ?? old)
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
 }
 
 export function EventTable({
@@ -204,20 +237,14 @@ export function EventTable({
                   )}
                 </td>
               )}
-              <td
-                className="json"
-                title={JSON.stringify({ before: event.before, after: event.after })}
-              >
-                {event.before !== null && event.before !== undefined && (
-                  <div>before: {shortJson(event.before)}</div>
-                )}
-                {event.after !== null && event.after !== undefined && (
-                  <div>after: {shortJson(event.after)}</div>
-                )}
+              <td className="json">
+                <Change before={event.before} after={event.after} />
               </td>
               <td>{event.reason ?? ''}</td>
               <td>
-                <code className="small">{event.requestId ?? ''}</code>
+                <code className="small" title={event.requestId ?? ''}>
+                  {event.requestId?.slice(0, 8) ?? ''}
+                </code>
               </td>
             </tr>
           ))}

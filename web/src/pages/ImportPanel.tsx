@@ -48,8 +48,8 @@ export function ImportPanel({ studyId }: { studyId: string }) {
       <form className="card stack" onSubmit={submit} noValidate aria-label="Bulk ZIP import">
         <p>
           A ZIP archive holding <code>manifest.csv</code> and the images. The manifest has one row
-          per image with the columns <code>subject_code, visit, visit_date, view, file</code>
-          (view is top, back, left or right; file is the image&apos;s path inside the archive).
+          per image with the columns <code>subject_code, visit, visit_date, view, file</code> (view
+          is top, back, left or right; file is the image&apos;s path inside the archive).
         </p>
         <div className="field">
           <label htmlFor="import-archive">ZIP archive</label>
@@ -79,7 +79,9 @@ export function ImportPanel({ studyId }: { studyId: string }) {
         <section className="card" aria-labelledby="import-progress">
           <h2 id="import-progress">Import {data.status}</h2>
           <label htmlFor="import-bar">
-            {data.processed} of {data.total || '?'} rows processed
+            {data.status === 'rejected'
+              ? 'Nothing was imported. Correct the rows below and import the archive again.'
+              : `${data.processed} of ${data.total || '?'} sets processed`}
           </label>
           <progress id="import-bar" max={Math.max(1, data.total)} value={data.processed} />
           {data.errors.length > 0 && (

@@ -6,6 +6,7 @@ import { ErrorBox, Loading } from '../components/ErrorBox';
 import { StatusBar } from '../components/StatusBar';
 import { useSession } from '../session';
 import type { StudyDetail } from '../types';
+import { AgreementPanel } from './AgreementPanel';
 import { ImportPanel } from './ImportPanel';
 import { MembersPanel } from './MembersPanel';
 import { PhotoSetsPanel } from './PhotoSetsPanel';
@@ -35,6 +36,7 @@ export function StudyPage() {
     { to: 'upload', label: 'Upload', show: canUpload },
     { to: 'import', label: 'ZIP import', show: canUpload },
     { to: 'results', label: 'Results', show: true },
+    { to: 'agreement', label: 'Agreement', show: has('auditor', 'admin') },
     { to: 'settings', label: 'Settings', show: has('admin') },
     { to: 'members', label: 'Members', show: has('admin') },
   ].filter((tab) => tab.show);
@@ -62,6 +64,9 @@ export function StudyPage() {
         {canUpload && <Route path="upload" element={<UploadPanel studyId={id} />} />}
         {canUpload && <Route path="import" element={<ImportPanel studyId={id} />} />}
         <Route path="results" element={<ResultsPanel studyId={id} />} />
+        {has('auditor', 'admin') && (
+          <Route path="agreement" element={<AgreementPanel studyId={id} />} />
+        )}
         {has('admin') && <Route path="settings" element={<SettingsPanel study={data} />} />}
         {has('admin') && <Route path="members" element={<MembersPanel studyId={id} />} />}
         <Route path="*" element={<p>Not found.</p>} />

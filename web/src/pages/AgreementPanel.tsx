@@ -1,0 +1,185 @@
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import {
+  CartesianGrid,
+  ReferenceLine,
+  ResponsiveContainer,
+  Scatter,
+  ScatterChart,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { api } from '../api';
+import { ErrorBox, Loading } from '../components/ErrorBox';
+import type { Icc, Interval } from '../types';
+
+const fixed = (value: number | null | undefined, digits = 2) =>
+  value === null || value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(digits);
+const interval = (ci: Interval | undefined, digits = 2) =>
+  ci ? `[${fixed(ci.lower, digits)}, ${fixed(ci.upper, digits)}]` : '';
+const percent = (value: number | null) => (value === null ? '—' : `${Math.round(value * 100)}%`);
+
+function IccCell({ icc }: { icc: Icc | null }) {
+  if (!icc) return <>not enough pairs yet</>;
+  return (
+    <>
+      <strong>{fixed(icc.value)}</strong> 95% CI {interval(icc.ci95)} · n = {icc.n}
+    </>
+  );
+}
+
+/** Agreement statistics and reader monitoring (auditor, admin). */
+export function AgreementPanel({ studyId }: { studyId: string }) {
+  const [scale, setScale] = useState<'aa-iga' | 'olsen-s'>('aa-iga');
+  const agreement = useQuery({
+    queryKey: ['agreement', studyId, scale],
+    queryFn: () => api.agreement(studyId, scale),
+  });
+  // The points come from the results table; the bias and limits from the server's statistics.
+  const results = useQuery({ queryKey: ['results', studyId], queryFn: () => api.results(studyId) });
+  if (agreement.isPending) return <Loading what="agreement statistics" />;
+  if (agreement.error) return <ErrorBox error={agreement.error} />;
+  const data = agreement.data;
+  const name = (id: string) => data.raterNames[id] ?? id.slice(0, 8);
+  const points = (results.data?.items ?? []).flatMap((row) =>
+    row.readA && row.readB
+      ? [
+          {
+            mean: (row.readA.salt + row.readB.salt) / 2,
+            difference: row.readA.salt - row.readB.salt,
+          },
+        ]
+      : [],
+  );
+  const ba = data.blandAltman;
+  // Symmetric around zero, so a bias shows as a visible shift off the zero line.
+  const reach = Math.ceil(
+    Math.max(
+      5,
+      ...points.map((p) => Math.abs(p.difference)),
+      Math.abs(ba?.lowerLimit ?? 0),
+      Math.abs(ba?.upperLimit ?? 0),
+    ) * 1.1,
+  );
+  return (
+    <div className="stack">
+      <div className="filters">
+        <div className="field inline">
+          <label htmlFor="agreement-scale">Categories for kappa</label>
+          <select
+            id="agreement-scale"
+            value={scale}
+            onChange={(event) => setScale(event.target.value as 'aa-iga' | 'olsen-s')}
+          >
+            <option value="aa-iga">AA-IGA</option>
+            <option value="olsen-s">Olsen S classes</option>
+          </select>
+        </div>
+      </div>
+      <section className="card" aria-labelledby="agreement-summary">
+        <h2 id="agreement-summary">Agreement</h2>
+        <dl className="facts">
+          <dt>Evaluated pairs</dt>
+          <dd>
+            {data.pairs} ({data.discordant} discordant)
+          </dd>
+          <dt>ICC(1,1), study-wide (one-way random)</dt>
+          <dd>
+            <IccCell icc={data.icc11} />
+          </dd>
+          {data.icc21ByPair.map((pair) => (
+            <div key={pair.raterIds.join('|')} className="contents">
+              <dt>
+                ICC(2,1), {name(pair.raterIds[0])} &amp; {name(pair.raterIds[1])}
+              </dt>
+              <dd>
+                <IccCell icc={pair} />
+              </dd>
+            </div>
+          ))}
+          <dt>Bland–Altman bias (A − B)</dt>
+          <dd>
+            {ba
+              ? `${fixed(ba.bias, 1)} ${interval(ba.biasCi95, 1)}; limits ${fixed(ba.lowerLimit, 1)} to ${fixed(ba.upperLimit, 1)}`
+              : 'not enough pairs yet'}
+          </dd>
+          <dt>Weighted kappa ({data.kappa?.scale ?? scale})</dt>
+          <dd>
+            {data.kappa
+              ? `linear ${fixed(data.kappa.linear)}, quadratic ${fixed(data.kappa.quadratic)}`
+              : 'not enough pairs yet'}
+          </dd>
+        </dl>
+      </section>
+      {points.length > 0 && (
+        <section className="card" aria-labelledby="ba-plot">
+          <h2 id="ba-plot">Bland–Altman plot</h2>
+          <div
+            className="chart"
+            role="img"
+            aria-label="Difference of Read A and Read B against their mean"
+          >
+            <ResponsiveContainer width="100%" height={280}>
+              <ScatterChart margin={{ top: 10, right: 30, bottom: 20, left: 0 }}>
+                <CartesianGrid stroke="#e3e8eb" />
+                <XAxis
+                  type="number"
+                  dataKey="mean"
+                  name="Mean SALT"
+                  domain={[0, 100]}
+                  label={{ value: 'Mean of A and B', position: 'insideBottom', offset: -10 }}
+                />
+                <YAxis type="number" dataKey="difference" name="A − B" domain={[-reach, reach]} />
+                <ReferenceLine y={0} stroke="#8a9aa5" />
+                <Tooltip />
+                {ba && <ReferenceLine y={ba.bias} stroke="#1f6f8b" label="bias" />}
+                {ba && <ReferenceLine y={ba.upperLimit} stroke="#b3372d" strokeDasharray="4 4" />}
+                {ba && <ReferenceLine y={ba.lowerLimit} stroke="#b3372d" strokeDasharray="4 4" />}
+                <Scatter data={points} fill="#1f6f8b" isAnimationActive={false} />
+              </ScatterChart>
+            </ResponsiveContainer>
+          </div>
+        </section>
+      )}
+      <section className="card" aria-labelledby="reader-monitoring">
+        <h2 id="reader-monitoring">Reader monitoring</h2>
+        {data.raters.length === 0 ? (
+          <p className="notice">No evaluated reads yet.</p>
+        ) : (
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">Rater</th>
+                <th scope="col">Reads</th>
+                <th scope="col">Discordant</th>
+                <th scope="col">Adjudication rate</th>
+                <th scope="col">Chosen by adjudicator</th>
+                <th scope="col">Disagreement index</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.raters.map((rater) => (
+                <tr key={rater.raterId}>
+                  <td>{name(rater.raterId)}</td>
+                  <td className="num">{rater.reads}</td>
+                  <td className="num">{rater.discordant}</td>
+                  <td className="num">{percent(rater.adjudicationRate)}</td>
+                  <td className="num">
+                    {rater.chosen} of {rater.adjudicatedWithChoice} ({percent(rater.chosenRate)})
+                  </td>
+                  <td className="num">{percent(rater.disagreementIndex)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <ul className="hint">
+          {data.notes.map((note) => (
+            <li key={note}>{note}</li>
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
+}

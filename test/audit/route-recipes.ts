@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { AuditAction } from '../../src/audit/audit-action';
 import { API, ApiClient, login, Make } from '../support/factories';
+import { makeZip } from '../photo-sets/zip-helpers';
 import { scores, setIn } from '../reads/read-fixtures';
 import { TestApp } from '../support/test-app';
 
@@ -187,6 +188,27 @@ export const ROUTE_RECIPES: Record<string, Recipe> = {
     await expectStatus(request, 202);
     return AuditAction.SetUploaded;
   },
+  'POST /studies/{id}/imports': async ({ make, mark }) => {
+    const { studyId, coordinator } = await studyWithCoordinator(make);
+    const image = await jpeg();
+    const views = ['top', 'back', 'left', 'right'];
+    const subject = unique('S');
+    const manifest = [
+      'subject_code,visit,visit_date,view,file',
+      ...views.map((view) => `${subject},baseline,,${view},${view}.jpg`),
+    ];
+    const archive = await makeZip([
+      { name: 'manifest.csv', data: Buffer.from(manifest.join('\n') + '\n') },
+      ...views.map((view) => ({ name: `${view}.jpg`, data: image })),
+    ]);
+    await mark();
+    await expectStatus(
+      coordinator.client.post(`/studies/${studyId}/imports`).attach('archive', archive, 'sets.zip'),
+      202,
+    );
+    // The import job's own events (set uploads, completion) carry no request id.
+    return AuditAction.ImportCreated;
+  },
 
   // ── reads and adjudication ──────────────────────────────────────────────────────────────
   'POST /reads/{id}/score': async ({ t, make, mark }) => {
@@ -237,10 +259,6 @@ export const ROUTE_EXEMPTIONS: Record<string, string> = {
   // theirs (assigned by the audited assign job), and this returns the first of them.
   'POST /reads/next': "read-only: returns the caller's next already-assigned task",
   'POST /adjudications/next': "read-only: returns the caller's next already-assigned task",
-
-  // TODO(owner): recipe pending — these routes were still being built when the coverage test
-  // landed. Replace each line with a recipe in ROUTE_RECIPES once the route is done.
-  'POST /studies/{id}/imports': 'TODO(owner): recipe pending',
 };
 
 /** Re-exported for recipes that need another signed-in client. */

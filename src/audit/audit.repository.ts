@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { CustomTypesConfig, PoolClient, Query, QueryArrayConfig, types as pgTypes } from 'pg';
+import {
+  CustomTypesConfig,
+  PoolClient,
+  Query,
+  QueryArrayConfig,
+  QueryResult,
+  types as pgTypes,
+} from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditEventEntity } from './audit-event.entity';
 import { eventHash, GENESIS_HASH, HashedEvent } from './audit-hash';
@@ -16,6 +23,10 @@ import { ChainLink, ChainReader } from './audit-verify';
  * (docs/audit.md discusses the choice and its throughput.)
  */
 const AUDIT_CHAIN_LOCK = 0x5a17_a0d1;
+const LOCK_AND_READ_LAST = `SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK});
+  SELECT last.seq, last.hash, date_trunc('milliseconds', clock_timestamp()) AS now
+    FROM (SELECT 1) one
+    LEFT JOIN LATERAL (SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1) last ON true`;
 
 export type NewAuditEvent = Omit<HashedEvent, 'seq' | 'occurredAt'>;
 
@@ -159,13 +170,15 @@ export class AuditRepository {
       ip: storedText(input.ip),
       userAgent: storedText(input.userAgent),
     };
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
-    const rows: { seq: string; hash: string; now: Date }[] = await tx.query(
-      `SELECT last.seq, last.hash, date_trunc('milliseconds', clock_timestamp()) AS now
-         FROM (SELECT 1) one
-         LEFT JOIN LATERAL (SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1) last ON true`,
-    );
-    const previous = rows[0];
+    // Lock, then read the last event, in one round trip: two statements of one simple query, so
+    // the read takes its snapshot after the lock is held. Every round trip under the lock costs
+    // throughput, since appends queue on it until commit.
+    const client = (await tx.queryRunner.connect()) as PoolClient;
+    const [, last] = (await client.query(LOCK_AND_READ_LAST)) as unknown as [
+      QueryResult,
+      QueryResult<{ seq: string | null; hash: string | null; now: Date }>,
+    ];
+    const previous = last.rows[0];
     const seq = previous.seq ? (BigInt(previous.seq) + 1n).toString() : '1';
     const prevHash = previous.hash ?? GENESIS_HASH;
     const occurredAt = new Date(previous.now);

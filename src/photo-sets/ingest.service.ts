@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service';
 import { TransactionService } from '../database/transaction.service';
@@ -155,7 +156,7 @@ export class IngestService {
   }
 
   private async recordImportProgress(
-    tx: Parameters<Parameters<TransactionService['run']>[0]>[0],
+    tx: EntityManager,
     importId: string,
     studyId: string,
   ): Promise<void> {

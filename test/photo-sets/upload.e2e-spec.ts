@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { jpegMetadataSegments } from '../../src/photo-sets/image-pipeline';
 import { VIEWS } from '../../src/photo-sets/photo-set.entity';
 import { Make } from '../support/factories';
+import { waitFor } from '../support/processes';
 import { startTestApp, TestApp } from '../support/test-app';
 import {
   fourViews,
@@ -317,6 +318,39 @@ describe('photo set upload and ingest', () => {
       'photo-set.replaced',
       'photo-set.ready',
     ]);
+  });
+
+  it('refuses replace=true once reading has started', async () => {
+    const study = await setupStudy(make);
+    for (let i = 0; i < 2; i++) {
+      const rater = await make.rater();
+      await study.admin.put(`/studies/${study.studyId}/members/${rater.user.id}`, {
+        roles: ['rater'],
+      });
+    }
+    const first = await upload(
+      study.coordinator.client,
+      study.studyId,
+      { subjectCode: 'S-READ', visit: 'baseline' },
+      await fourViews(),
+    );
+    const id = (first.body as { id: string }).id;
+    // Assignment (reads module) hands the ready set to the two raters.
+    await waitFor(async () => {
+      const tasks: unknown[] = await t.db.query(
+        'SELECT 1 FROM read_tasks WHERE photo_set_id = $1',
+        [id],
+      );
+      return tasks.length > 0;
+    }, 30_000);
+    const replaced = await upload(
+      study.coordinator.client,
+      study.studyId,
+      { subjectCode: 'S-READ', visit: 'baseline', replace: 'true' },
+      await fourViews(200),
+    );
+    expect(replaced.status).toBe(409);
+    expect(replaced.body.message).toMatch(/Reading of this photo set has started/);
   });
 
   it('serves 304 for a matching ETag', async () => {

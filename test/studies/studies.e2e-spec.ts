@@ -1,3 +1,5 @@
+import { Principal } from '../../src/auth/auth.repository';
+import { MembershipChange, StudiesService } from '../../src/studies/studies.service';
 import { Make } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -180,6 +182,83 @@ describe('studies and membership', () => {
       'study.membership-removed',
     ]);
     expect(actions[0].after).toEqual({ userId: rater.user.id, roles: ['rater'] });
+  });
+
+  it('tells membership listeners, inside the transaction, which roles came and went', async () => {
+    const admin = await make.admin();
+    const study = await createStudy('S-LSN');
+    const seen: (MembershipChange & { rolesInTx: string[] })[] = [];
+    t.app.get(StudiesService).onMembershipChanged(async (tx, change) => {
+      if (change.studyId !== study.id) return;
+      // Runs inside the membership transaction: it sees the change before it commits.
+      const rows: { roles: string[] }[] = await tx.query(
+        'SELECT roles FROM study_members WHERE study_id = $1 AND user_id = $2',
+        [change.studyId, change.userId],
+      );
+      seen.push({ ...change, rolesInTx: rows[0]?.roles ?? [] });
+    });
+    const user = await make.user(['rater', 'adjudicator']);
+    const path = `/studies/${study.id}/members/${user.user.id}`;
+    expect((await admin.put(path, { roles: ['rater'] })).status).toBe(200);
+    expect((await admin.put(path, { roles: ['adjudicator'] })).status).toBe(200);
+    expect((await admin.delete(path)).status).toBe(204);
+    const userId = user.user.id;
+    expect(seen).toEqual([
+      { studyId: study.id, userId, addedRoles: ['rater'], removedRoles: [], rolesInTx: ['rater'] },
+      {
+        studyId: study.id,
+        userId,
+        addedRoles: ['adjudicator'],
+        removedRoles: ['rater'],
+        rolesInTx: ['adjudicator'],
+      },
+      { studyId: study.id, userId, addedRoles: [], removedRoles: ['adjudicator'], rolesInTx: [] },
+    ]);
+  });
+
+  it('a study role counts only while the user holds the matching global role', async () => {
+    const admin = await make.admin();
+    const study = await createStudy('S-GLOB');
+    const user = await make.user(['coordinator', 'auditor']);
+    await admin.put(`/studies/${study.id}/members/${user.user.id}`, {
+      roles: ['coordinator', 'auditor'],
+    });
+    const service = t.app.get(StudiesService);
+    const principal = { userId: user.user.id, roles: ['coordinator', 'auditor'] } as Principal;
+    await expect(
+      service.requireStudyRole(principal, study.id, ['coordinator']),
+    ).resolves.toMatchObject({
+      id: study.id,
+    });
+    // The same membership, but the user lost the global coordinator role.
+    const demoted = { ...principal, roles: ['auditor'] } as Principal;
+    await expect(service.requireStudyRole(demoted, study.id, ['coordinator'])).rejects.toThrow(
+      'Study not found',
+    );
+    await expect(service.requireStudyRole(demoted, study.id, ['auditor'])).resolves.toBeDefined();
+    // Admins pass staff checks everywhere, but are not raters of anything by being admins.
+    const adminPrincipal = { userId: user.user.id, roles: ['admin'] } as Principal;
+    await expect(
+      service.requireStudyRole(adminPrincipal, study.id, ['auditor']),
+    ).resolves.toBeDefined();
+    await expect(service.requireStudyRole(adminPrincipal, study.id, ['rater'])).rejects.toThrow(
+      'Study not found',
+    );
+    expect(await service.getSettings(study.id)).toEqual({
+      maxDifference: 10,
+      thresholds: [20],
+      pairing: 'per-subject',
+      adjudication: 'select-or-own',
+    });
+
+    // Over HTTP too: once the global coordinator role is gone, so is the study coordinator role.
+    await admin.patch(`/users/${user.user.id}`, { roles: ['auditor'] });
+    const listed = await user.client.get('/studies');
+    expect(listed.status).toBe(200);
+    const mine = (listed.body as { id: string; myRoles: string[] }[]).find(
+      (s) => s.id === study.id,
+    );
+    expect(mine?.myRoles).toEqual(['auditor']);
   });
 
   it('an unknown study or user answers 404', async () => {

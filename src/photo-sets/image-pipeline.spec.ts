@@ -53,6 +53,21 @@ describe('prepareImage', () => {
     expect(prepared.thumb.width).toBe(200);
   });
 
+  it('puts transparent pixels on white, in a 3-channel JPEG', async () => {
+    const input = await sharp({
+      create: { width: 40, height: 40, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } },
+    })
+      .png()
+      .toBuffer();
+    const prepared = await prepareImage(input);
+    if (!prepared.ok) throw new Error(prepared.reason);
+    const { data, info } = await sharp(prepared.full.bytes)
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    expect(info.channels).toBe(3);
+    expect([...data.subarray(0, 3)].every((value) => value > 250)).toBe(true);
+  });
+
   it('turns an EXIF-rotated image upright', async () => {
     // Stored landscape 300×100 with orientation 6 (rotate 90° clockwise to view).
     const input = await photo(300, 100).withMetadata({ orientation: 6 }).jpeg().toBuffer();

@@ -127,6 +127,8 @@ export async function prepareImage(bytes: Buffer): Promise<PreparedImage> {
     // Upright per EXIF orientation, in sRGB, first page/frame only.
     base = sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error' })
       .rotate()
+      // JPEG has no transparency: composite any alpha onto white rather than black.
+      .flatten({ background: '#ffffff' })
       .toColourspace('srgb');
     full = await encode(base.clone(), 92);
   } catch (error) {

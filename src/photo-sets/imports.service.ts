@@ -8,7 +8,12 @@ import { DomainError, invalid, notFound } from '../common/domain-error';
 import { TransactionService } from '../database/transaction.service';
 import { QueueProducer } from '../queue/queue.producer';
 import { QueueName } from '../queue/queue-names';
-import { newStorageKey, PHOTO_STORAGE, PhotoStorage } from '../storage/photo-storage';
+import {
+  newStorageKey,
+  PHOTO_STORAGE,
+  PhotoStorage,
+  StorageObjectMissing,
+} from '../storage/photo-storage';
 import { StudiesService } from '../studies/studies.service';
 import { inspectImage } from './image-pipeline';
 import { readImportArchive } from './import-archive';
@@ -129,7 +134,11 @@ export class ImportsService {
     await this.deleteQuietly(leftovers);
 
     if (!row.archiveKey) return this.reject(row, [{ row: 0, reason: 'the archive is missing' }]);
-    const archive = await this.storage.get(row.archiveKey);
+    const archive = await this.storage.get(row.archiveKey).catch((error: unknown) => {
+      if (error instanceof StorageObjectMissing) return null;
+      throw error;
+    });
+    if (!archive) return this.reject(row, [{ row: 0, reason: 'the archive is missing' }]);
     const contents = await readImportArchive(archive);
     const plan = planImport(contents.files.get(MANIFEST_NAME), [...contents.files.keys()]);
     const problems = [...contents.problems, ...plan.problems];

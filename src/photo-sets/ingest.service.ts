@@ -3,7 +3,12 @@ import { EntityManager } from 'typeorm';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service';
 import { TransactionService } from '../database/transaction.service';
-import { newStorageKey, PHOTO_STORAGE, PhotoStorage } from '../storage/photo-storage';
+import {
+  newStorageKey,
+  PHOTO_STORAGE,
+  PhotoStorage,
+  StorageObjectMissing,
+} from '../storage/photo-storage';
 import { prepareImage, PreparedImage } from './image-pipeline';
 import { ImportsRepository } from './imports.repository';
 import { PhotoSetEvents } from './photo-set-events';
@@ -47,8 +52,10 @@ export class IngestService {
     await this.deleteQuietly(claim.leftovers);
 
     for (const attempt of claim.attempts) {
-      const original = await this.storage.get(attempt.image.originalKey);
-      attempt.prepared = await prepareImage(original);
+      const original = await this.readOriginal(attempt.image.originalKey);
+      attempt.prepared = original
+        ? await prepareImage(original)
+        : { ok: false, reason: 'the stored original is missing; upload the view again' };
       if (attempt.prepared.ok) {
         await this.storage.put(attempt.keys.full, attempt.prepared.full.bytes);
         await this.storage.put(attempt.keys.display, attempt.prepared.display.bytes);
@@ -171,6 +178,15 @@ export class IngestService {
         studyId,
         after: { status: 'completed', total: progress.total, processed: progress.processed },
       });
+    }
+  }
+
+  private async readOriginal(key: string): Promise<Buffer | null> {
+    try {
+      return await this.storage.get(key);
+    } catch (error) {
+      if (error instanceof StorageObjectMissing) return null;
+      throw error;
     }
   }
 

@@ -7,6 +7,7 @@ import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
 import { loggerOptions } from './logging';
 import { PhotoSetsModule } from './photo-sets/photo-sets.module';
@@ -41,6 +42,7 @@ export class AppModule {
         ReadsModule.register({ workers }),
         AdjudicationModule.register({ workers }),
         ResultsModule,
+        DemoModule,
         AgreementModule,
         HealthModule,
       ],

@@ -101,7 +101,7 @@ describe('faults: no work lost or duplicated', () => {
     const flusher = new Redis(redis.url, { maxRetriesPerRequest: 1 });
     try {
       const team = await studyWithTeam(new Make(t), { raters: 2, adjudicators: 1 });
-      const early = [];
+      const early: string[] = [];
       for (let i = 0; i < 4; i++) {
         early.push((await insertReadySet(t, team.study.id, `FL-${i}`, 'baseline')).id);
       }
@@ -119,7 +119,7 @@ describe('faults: no work lost or duplicated', () => {
         ),
       );
       // Sets that become ready while Redis is empty have no job at all.
-      const late = [];
+      const late: string[] = [];
       for (let i = 0; i < 4; i++) {
         late.push((await insertReadySet(t, team.study.id, `FL-late-${i}`, 'baseline')).id);
       }

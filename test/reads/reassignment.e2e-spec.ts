@@ -27,7 +27,7 @@ describe('reassignment and corrections', () => {
       adjudicators: 0,
       settings: { pairing: 'per-set' },
     });
-    const sets = [];
+    const sets: string[] = [];
     for (let i = 0; i < 3; i++)
       sets.push((await insertReadySet(t, team.study.id, `RA-${i}`, 'v1')).id);
     await assign(t, sets);
@@ -76,7 +76,7 @@ describe('reassignment and corrections', () => {
     // One more rater who is also an adjudicator globally: their study role changes below.
     const demoted = await make.user(['rater', 'adjudicator']);
     await addMember(team.admin, team.study.id, demoted.user.id, ['rater']);
-    const sets = [];
+    const sets: string[] = [];
     for (let i = 0; i < 4; i++) {
       sets.push((await insertReadySet(t, team.study.id, `RL-${i}`, 'v1')).id);
     }

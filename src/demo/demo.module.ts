@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { StudiesModule } from '../studies/studies.module';
+import { UsersModule } from '../users/users.module';
+import { DemoService } from './demo.service';
+
+/** Demo data on request: `npm run seed:demo`, or SALT_DEMO=true at start-up. */
+@Module({
+  imports: [StudiesModule, UsersModule],
+  providers: [DemoService],
+  exports: [DemoService],
+})
+export class DemoModule {}

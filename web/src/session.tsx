@@ -45,10 +45,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         queryClient.clear();
         queryClient.setQueryData(ME_KEY, null);
         if (path.current === '/login' || path.current === '/expired') return;
-        void navigate(wasSignedIn ? '/expired' : '/login', {
-          replace: true,
-          state: { from: path.current },
-        });
+        const from = path.current;
+        // Several queries can fail at once; only the first decides where to go.
+        path.current = wasSignedIn ? '/expired' : '/login';
+        void navigate(path.current, { replace: true, state: { from } });
       }),
     [navigate, queryClient],
   );

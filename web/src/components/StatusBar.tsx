@@ -1,4 +1,4 @@
-import { Bar, BarChart, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { SET_STATUSES, type SetStatus } from '../types';
 
 export const STATUS_LABELS: Record<SetStatus, string> = {
@@ -26,12 +26,13 @@ export function StatusBar({ counts }: { counts: Record<SetStatus, number> }) {
   return (
     <div className="status-bar">
       <p>
-        <strong>{total}</strong> photo sets · <strong>{counts.final ?? 0}</strong> final
+        <strong>{total}</strong> photo {total === 1 ? 'set' : 'sets'} ·{' '}
+        <strong>{counts.final ?? 0}</strong> final
         {total > 0 ? ` (${Math.round(((counts.final ?? 0) / total) * 100)}%)` : ''}
       </p>
       {total > 0 && (
         <div className="chart" aria-hidden="true">
-          <ResponsiveContainer width="100%" height={90}>
+          <ResponsiveContainer width="100%" height={40}>
             <BarChart
               data={[row]}
               layout="vertical"
@@ -40,7 +41,6 @@ export function StatusBar({ counts }: { counts: Record<SetStatus, number> }) {
               <XAxis type="number" hide domain={[0, total]} />
               <YAxis type="category" dataKey="name" hide />
               <Tooltip />
-              <Legend verticalAlign="bottom" height={24} />
               {SET_STATUSES.map((status) => (
                 <Bar
                   key={status}

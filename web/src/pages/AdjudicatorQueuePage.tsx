@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { api } from '../api';
 import { ErrorBox, Loading } from '../components/ErrorBox';
+import { Pager, usePaged } from '../components/Pager';
 
 export function AdjudicatorQueuePage() {
   const navigate = useNavigate();
@@ -22,26 +23,27 @@ export function AdjudicatorQueuePage() {
       } else void queryClient.invalidateQueries({ queryKey: ['adjudications'] });
     },
   });
+  const open = usePaged(queue.data?.items ?? [], 20);
   if (queue.isPending) return <Loading what="your adjudication queue" />;
   if (queue.error) return <ErrorBox error={queue.error} />;
-  const { open, decidedToday } = queue.data.counts;
+  const { open: left, decidedToday } = queue.data.counts;
   return (
     <section className="page narrow queue-page">
       <h1>Adjudication queue</h1>
       <p className="queue-counts" data-testid="queue-counts">
         <span>
-          <strong>{open}</strong> left
+          <strong>{left}</strong> left
         </span>
         <span>
           <strong>{decidedToday}</strong> decided today
         </span>
       </p>
-      {finished && open === 0 && (
+      {finished && left === 0 && (
         <p className="notice" role="status">
           All discordant pairs are decided.
         </p>
       )}
-      {open > 0 ? (
+      {left > 0 ? (
         <button
           type="button"
           className="primary big"
@@ -59,12 +61,13 @@ export function AdjudicatorQueuePage() {
         <>
           <h2>Open tasks</h2>
           <ul className="plain-list">
-            {queue.data.items.map((item) => (
+            {open.rows.map((item) => (
               <li key={item.id}>
                 <Link to={`/adjudication/${item.id}`}>{item.code}</Link>
               </li>
             ))}
           </ul>
+          <Pager label="Open tasks" {...open.pager} />
         </>
       )}
     </section>

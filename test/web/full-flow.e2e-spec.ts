@@ -383,7 +383,8 @@ describe('the web app in a real browser', () => {
         }
 
         // ── Adjudicator ────────────────────────────────────────────────────────────────────────
-        const adjudicator = await as('adjudicator');
+        // On a 1024×768 tablet.
+        const adjudicator = await as('adjudicator', { width: 1024, height: 768 });
         await adjudicator
           .getByTestId('queue-counts')
           .filter({ hasText: '1 left' })
@@ -395,23 +396,32 @@ describe('the web app in a real browser', () => {
         const salts = await adjudicator.locator('.salt-compare tbody td').allInnerTexts();
         expect(salts.slice(0, 2).sort()).toEqual(['10.8', '42.2']);
         expect(salts[2]).toBe('31.4');
-        await screenshot(adjudicator, '11-adjudicator-compare');
-        const chooseHigher = salts[0] === '42.2' ? 'A' : 'B';
-        await adjudicator.getByRole('radio', { name: new RegExp(`^Read ${chooseHigher}`) }).check();
+        await screenshot(adjudicator, '11-adjudicator-compare-1024');
+        // The rationale is required whatever the choice.
+        await adjudicator.getByRole('radio', { name: /^Read A/ }).check();
         await adjudicator.getByRole('button', { name: 'Record decision' }).click();
         await adjudicator.getByText('Write a rationale of at least 10 characters.').waitFor();
+        // An own read, on the same form the raters use: 40/20/10/60 → 33.4.
+        await adjudicator.getByRole('radio', { name: 'My own read' }).check();
         await adjudicator
           .getByLabel(/Rationale/)
-          .fill('Vertex thinning clearly visible; the higher read fits.');
-        await adjudicator.getByRole('button', { name: 'Record decision' }).click();
+          .fill('Both reads misjudge the vertex; own read from the full-size views.');
+        const own = adjudicator.getByRole('region', { name: 'Your own read' });
+        await own.getByLabel('Top (40%) – % loss', { exact: true }).fill('40');
+        await own.getByLabel('Back (24%) – % loss', { exact: true }).fill('20');
+        await own.getByLabel('Left (18%) – % loss', { exact: true }).fill('10');
+        await own.getByLabel('Right (18%) – % loss', { exact: true }).fill('60');
+        await own.getByTestId('live-salt').filter({ hasText: '33.4' }).waitFor();
+        await screenshot(adjudicator, '11b-adjudicator-own-read');
+        await own.getByRole('button', { name: 'Record own read' }).click();
         await adjudicator.getByText('All discordant pairs are decided.').waitFor();
 
         // ── Coordinator: the result, final from adjudication ───────────────────────────────────
         await coordinator.getByRole('link', { name: 'Results' }).click();
         await coordinator.getByRole('cell', { name: SUBJECT }).waitFor();
         const row = coordinator.getByRole('row').filter({ hasText: SUBJECT });
-        await row.getByRole('cell', { name: '42.2' }).first().waitFor();
-        expect(await row.innerText()).toContain('adjudicated');
+        await row.getByRole('cell', { name: '33.4' }).waitFor();
+        expect(await row.innerText()).toContain('adjudicated (own read)');
         await screenshot(coordinator, '12-coordinator-results');
 
         // ── Auditor: the set's timeline and the chain ──────────────────────────────────────────

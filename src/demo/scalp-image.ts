@@ -25,8 +25,8 @@ export interface ScalpImageOptions {
  * hair-like strokes, and bald patches where coverage is low. Not a real image of anyone.
  */
 export async function scalpImage(options: ScalpImageOptions): Promise<Buffer> {
-  const width = options.width ?? 800;
-  const height = options.height ?? 600;
+  const width = options.width ?? 640;
+  const height = options.height ?? 480;
   const random = mulberry32(options.seed);
   const tone = { r: 205 + random() * 30, g: 160 + random() * 25, b: 130 + random() * 25 };
   // Bald patches: more and larger where less hair is left.

@@ -239,6 +239,17 @@ describe('the 2+1 pipeline', () => {
     });
     expect(short.status).toBe(400);
     expect(JSON.stringify(short.body.message)).toMatch(/rationale/);
+    for (const [body, field] of [
+      [{ choice: 'C', rationale: 'Neither read is right.' }, /choice/],
+      [{ rationale: 'Neither read is right.' }, /choice/],
+      [{ choice: 'A' }, /rationale/],
+      [{ choice: 'A', rationale: 'Read A is right.', extra: 1 }, /extra/],
+      [{ choice: 'own', scores: { ...scores(20), top: 20.25 }, rationale: 'My own read.' }, /top/],
+    ] as [object, RegExp][]) {
+      const response = await adjudicator.post(`/adjudications/${next.body.id}/decision`, body);
+      expect({ body, status: response.status }).toEqual({ body, status: 400 });
+      expect(JSON.stringify(response.body.message)).toMatch(field);
+    }
     const withScores = await adjudicator.post(`/adjudications/${next.body.id}/decision`, {
       choice: 'A',
       scores: scores(20),

@@ -71,6 +71,14 @@ describe('scoring a read', () => {
       .set('Content-Type', 'application/json')
       .send('{"top": NaN, "back": 1, "left": 1, "right": 1}');
     expect(raw.status).toBe(400);
+    // Bodies that are not an object at all.
+    for (const raw of ['[]', '[1, 2, 3, 4]', '"scores"', '42', 'null']) {
+      const response = await rater.client
+        .post(`/reads/${id}/score`)
+        .set('Content-Type', 'application/json')
+        .send(raw);
+      expect({ raw, status: response.status }).toEqual({ raw, status: 400 });
+    }
     // Nothing was stored by any of them.
     const stored = await t.db.query(`SELECT 1 FROM reads WHERE read_task_id = $1`, [id]);
     expect(stored).toHaveLength(0);

@@ -46,16 +46,34 @@ function run(name, args, env = {}) {
 
 let stopping = false;
 function stop(code = 0) {
+  if (stopping) return;
   stopping = true;
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  setTimeout(() => process.exit(code), 500).unref();
+  const running = () =>
+    children.filter((child) => child.exitCode === null && child.signalCode === null);
+  for (const child of running()) child.kill('SIGTERM');
+  // The API shuts down gracefully (HTTP, workers, pools); give it time, then insist.
+  const started = Date.now();
+  const timer = setInterval(() => {
+    const left = running();
+    if (left.length === 0 || Date.now() - started > 15_000) {
+      for (const child of left) child.kill('SIGKILL');
+      clearInterval(timer);
+      process.exit(code);
+    }
+  }, 200);
 }
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
 // A stale dist/main.js would start the old server before the first compile finishes.
 rmSync(join(root, 'dist', 'main.js'), { force: true });
-run('tsc', [bin('typescript', 'bin/tsc'), '-w', '-p', 'tsconfig.build.json', '--preserveWatchOutput']);
+run('tsc', [
+  bin('typescript', 'bin/tsc'),
+  '-w',
+  '-p',
+  'tsconfig.build.json',
+  '--preserveWatchOutput',
+]);
 while (!existsSync(join(root, 'dist', 'main.js'))) {
   if (stopping) process.exit(1);
   await sleep(300);
@@ -64,5 +82,6 @@ run('api', ['--watch', '--enable-source-maps', 'dist/main.js'], { PORT: apiPort 
 run('web', [bin('vite', 'bin/vite.js'), '--config', 'web/vite.config.ts'], {
   SALT_API_PORT: apiPort,
   SALT_WEB_PORT: webPort,
+  VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true',
 });
 console.log(`salt-reader dev: web app on http://localhost:${webPort}, API on :${apiPort}`);

@@ -14,6 +14,8 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AuditEventEntity } from '../src/audit/audit-event.entity';
@@ -21,7 +23,6 @@ import { eventHash, GENESIS_HASH, HashedEvent } from '../src/audit/audit-hash';
 import { AuditRepository } from '../src/audit/audit.repository';
 import { AuditService } from '../src/audit/audit.service';
 import { AuditAction } from '../src/audit/audit-action';
-import { verifyChain } from '../src/audit/audit-verify';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { runMigrations } from '../src/database/migrate';
 
@@ -41,6 +42,51 @@ const urlFor = (database: string): string => {
 };
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+
+/**
+ * CPU time (ms) that the server processes of connections to `database` use while sampling runs.
+ * The machine may be shared, so wall time alone says little; node and Postgres CPU show what the
+ * work costs (they run in parallel). Backends come and go with the verify workers, so their
+ * counters are polled and the last value seen per process is kept.
+ */
+function sampleBackendCpu(admin: Client, database: string): { stop: () => Promise<number> } {
+  const first = new Map<number, number>();
+  const last = new Map<number, number>();
+  const tick = 1000 / 100; // USER_HZ is 100 on Linux
+  let started = false;
+  const poll = async () => {
+    const { rows } = await admin.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = $1',
+      [database],
+    );
+    for (const { pid } of rows) {
+      try {
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+        const used = (Number(fields[11]) + Number(fields[12])) * tick; // utime + stime
+        // Connections opened after sampling began (the verify workers') count from zero.
+        if (!first.has(pid)) first.set(pid, started ? 0 : used);
+        last.set(pid, used);
+      } catch {
+        // gone already, or not on this machine
+      }
+    }
+  };
+  let polling = poll().then(() => {
+    started = true;
+  });
+  const timer = setInterval(() => {
+    polling = polling.then(poll, poll);
+  }, 100);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await polling.then(poll, poll);
+      let total = 0;
+      for (const [pid, used] of last) total += used - (first.get(pid) ?? used);
+      return total;
+    },
+  };
+}
 
 /** A plausible trail: logins, uploads, assignments and read submissions with their values. */
 function syntheticEvent(seq: number, at: number, ids: string[]): HashedEvent {
@@ -237,27 +283,53 @@ async function main(): Promise<void> {
     console.log(`filled ${EVENTS} chained events in ${seconds(Date.now() - began)} (${size})`);
 
     for (const run of [1, 2, 3]) {
+      const load = loadavg()[0].toFixed(1);
+      const server = sampleBackendCpu(admin, database);
+      const cpu = process.cpuUsage();
       began = Date.now();
-      const reader = await repository.openChainReader();
-      const result = await verifyChain(reader, { fromSeq: 1, toSeq: EVENTS }).finally(() =>
-        reader.release(),
-      );
+      const result = await repository.verify({ fromSeq: 1, toSeq: EVENTS });
       const ms = Date.now() - began;
+      const used = process.cpuUsage(cpu);
+      const serverMs = await server.stop();
       console.log(
         `verify run ${run}: ${result.ok ? 'ok' : `BROKEN at ${result.firstBrokenSeq}`}, ` +
           `${result.checked} events in ${seconds(ms)} ` +
-          `(${Math.round(result.checked / (ms / 1000))} events/s)`,
+          `(${Math.round(result.checked / (ms / 1000))} events/s); CPU: node ` +
+          `${seconds((used.user + used.system) / 1000)}, postgres ${seconds(serverMs)}; ` +
+          `load average ${load} on ${cpus().length} cores`,
       );
       if (!result.ok) throw new Error(result.reason);
     }
 
+    // The parallel path must still name the first altered event, here in a later segment.
+    const altered = Math.floor(EVENTS * 0.75) + 1;
+    const original: { after: unknown }[] = await dataSource.query(
+      'SELECT after FROM audit_events WHERE seq = $1',
+      [altered],
+    );
+    const setAfter = async (after: unknown) => {
+      await dataSource.query('ALTER TABLE audit_events DISABLE TRIGGER USER');
+      await dataSource.query('UPDATE audit_events SET after = $2 WHERE seq = $1', [
+        altered,
+        JSON.stringify(after),
+      ]);
+      await dataSource.query('ALTER TABLE audit_events ENABLE TRIGGER USER');
+    };
+    await setAfter({ tampered: true });
+    const caught = await repository.verify({ fromSeq: 1, toSeq: EVENTS });
+    await setAfter(original[0].after);
+    console.log(
+      `tampered event ${altered}: verify says ok=${caught.ok}, firstBrokenSeq=` +
+        `${caught.firstBrokenSeq}, checked=${caught.checked}`,
+    );
+    if (caught.ok || caught.firstBrokenSeq !== altered || caught.checked !== altered - 1) {
+      throw new Error('verification missed or misplaced the tampered event');
+    }
+
     if (APPEND_SECONDS <= 0) return;
     const rate = await appendRate(dataSource, audit);
-    const reader = await repository.openChainReader();
     const last = await repository.lastSeq();
-    const tail = await verifyChain(reader, { fromSeq: EVENTS + 1, toSeq: last }).finally(() =>
-      reader.release(),
-    );
+    const tail = await repository.verify({ fromSeq: EVENTS + 1, toSeq: last });
     console.log(
       `append: ${Math.round(rate)} events/s sustained over ${APPEND_SECONDS} s from ${WRITERS} ` +
         `concurrent transactions; ${tail.checked} appended events verify ${tail.ok ? 'ok' : 'BROKEN'}`,

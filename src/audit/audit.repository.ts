@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { PoolClient, QueryResult } from 'pg';
+import { PoolClient } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditEventEntity } from './audit-event.entity';
-import { eventHash, GENESIS_HASH, HashedEvent } from './audit-hash';
+import { canonicalJson, HashedEvent } from './audit-hash';
 import { pgChainReader } from './audit-chain-reader';
 import { ChainLink, verifyChain, VerifyRange, VerifyResult } from './audit-verify';
 import { databaseUrlOf, verifyInWorkers, verifySegmentsFor } from './audit-verify-parallel';
@@ -14,14 +14,16 @@ import { databaseUrlOf, verifyInWorkers, verifySegmentsFor } from './audit-verif
  * prev_hash = last hash. The lock is released at commit or rollback, so the next writer always
  * sees the previous event committed (or gone): seq stays gapless even when transactions roll
  * back, and a hole in seq can only mean a deleted row. Nothing else takes this lock, and reads
- * never wait on it. Call `record` last in a transaction to hold the lock as briefly as possible.
- * (docs/audit.md discusses the choice and its throughput.)
+ * never wait on it. The SQL function audit_append does lock, read and insert in one statement;
+ * the lock is then held only for that statement and the commit. Call `record` last in a
+ * transaction to hold it as briefly as possible. (docs/audit.md discusses the choice.)
  */
-const AUDIT_CHAIN_LOCK = 0x5a17_a0d1;
-const LOCK_AND_READ_LAST = `SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK});
-  SELECT last.seq, last.hash, date_trunc('milliseconds', clock_timestamp()) AS now
-    FROM (SELECT 1) one
-    LEFT JOIN LATERAL (SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1) last ON true`;
+// The lock key, as audit_append() (migration 1764150700000) takes it: 0x5a17a0d1 = 1511497937.
+export const AUDIT_CHAIN_LOCK = 0x5a17_a0d1;
+// Values only the lock holder knows, filled in by audit_append. NUL cannot be stored in text or
+// jsonb, so these JSON strings cannot occur in real data.
+const SEQ_PLACEHOLDER = '\u0000seq';
+const OCCURRED_AT_PLACEHOLDER = '\u0000occurredAt';
 
 export type NewAuditEvent = Omit<HashedEvent, 'seq' | 'occurredAt'>;
 
@@ -97,45 +99,35 @@ export class AuditRepository {
       ip: storedText(input.ip),
       userAgent: storedText(input.userAgent),
     };
-    // Lock, then read the last event, in one round trip: two statements of one simple query, so
-    // the read takes its snapshot after the lock is held. Every round trip under the lock costs
-    // throughput, since appends queue on it until commit.
-    const client = (await tx.queryRunner.connect()) as PoolClient;
-    const [, last] = (await client.query(LOCK_AND_READ_LAST)) as unknown as [
-      QueryResult,
-      QueryResult<{ seq: string | null; hash: string | null; now: Date }>,
-    ];
-    const previous = last.rows[0];
-    const seq = previous.seq ? (BigInt(previous.seq) + 1n).toString() : '1';
-    const prevHash = previous.hash ?? GENESIS_HASH;
-    const occurredAt = new Date(previous.now);
-    const hashed: HashedEvent = { ...event, seq, occurredAt: occurredAt.toISOString() };
-    const hash = eventHash(hashed, prevHash);
-    await tx.query(
-      `INSERT INTO audit_events (seq, occurred_at, actor_id, actor_name, actor_role, action,
-         entity_type, entity_id, study_id, before, after, reason, request_id, ip, user_agent,
-         prev_hash, hash)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`,
-      [
-        seq,
-        occurredAt,
-        event.actorId,
-        event.actorName,
-        event.actorRole,
-        event.action,
-        event.entityType,
-        event.entityId,
-        event.studyId,
-        event.before === null || event.before === undefined ? null : JSON.stringify(event.before),
-        event.after === null || event.after === undefined ? null : JSON.stringify(event.after),
-        event.reason,
-        event.requestId,
-        event.ip,
-        event.userAgent,
-        prevHash,
-        hash,
-      ],
-    );
+    // The lock holder fills in seq and time; everything else is serialised here, with eventHash's
+    // canonical JSON, and hashed by audit_append (migration 1764150700000) in one statement.
+    const placeholders: HashedEvent = {
+      ...event,
+      seq: SEQ_PLACEHOLDER,
+      occurredAt: OCCURRED_AT_PLACEHOLDER,
+    };
+    const rows: { seq: string; occurred_at: Date; prev_hash: string; hash: string }[] =
+      await tx.query(
+        `SELECT seq, occurred_at, prev_hash, hash
+           FROM audit_append($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
+        [
+          event.actorId,
+          event.actorName,
+          event.actorRole,
+          event.action,
+          event.entityType,
+          event.entityId,
+          event.studyId,
+          event.before === null || event.before === undefined ? null : JSON.stringify(event.before),
+          event.after === null || event.after === undefined ? null : JSON.stringify(event.after),
+          event.reason,
+          event.requestId,
+          event.ip,
+          event.userAgent,
+          canonicalJson(placeholders),
+        ],
+      );
+    const { seq, occurred_at: occurredAt, prev_hash: prevHash, hash } = rows[0];
     return Object.assign(new AuditEventEntity(), { ...event, seq, occurredAt, prevHash, hash });
   }
 

@@ -3,7 +3,7 @@ import { eventHash } from '../../src/audit/audit-hash';
 import { AuditEventView } from '../../src/audit/audit.repository';
 import { ApiClient, Make, MadeUser } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
-import { asSuperuserWithoutTriggers, auditorClient, lastSeq } from './audit-support';
+import { asSuperuserWithoutTriggers, auditorClient, lastSeq, recordEvent } from './audit-support';
 
 interface Verdict {
   ok: boolean;
@@ -59,6 +59,20 @@ describe('hash chain verification', () => {
       ]);
     expect(event).toMatchObject({ action: AuditAction.AuditVerified, actor_role: 'auditor' });
     expect(event.after).toMatchObject({ ok: true, checked: last });
+  });
+
+  it('hashes the same in the database as in the verifier, whatever the text', async () => {
+    const awkward = 'é 😀 "quoted" back\\slash\nnew line\ttab \u2028 \u001f ctrl <>&\'';
+    await recordEvent(t, {
+      actor: { id: null, name: `Ñame ${awkward}`, role: 'system' },
+      action: AuditAction.ReadSubmitted,
+      entityType: 'read-task',
+      entityId: awkward,
+      before: [1.5, -0, 1e21, 1e-7, { z: null, a: [true, false] }],
+      after: { [awkward]: awkward, nested: { b: 2, a: 1, '10': 'ten', '9': 'nine' }, n: 42.2 },
+      reason: awkward,
+    });
+    expect(await verify()).toMatchObject({ ok: true });
   });
 
   it('verifies a seq range or a time range', async () => {

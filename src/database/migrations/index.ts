@@ -2,6 +2,7 @@ import { AccountsAndAudit1764150000000 } from './1764150000000-accounts-and-audi
 import { StudiesAndPhotoSets1764150100000 } from './1764150100000-studies-and-photo-sets';
 import { AuditOwnerIndex1764150500000 } from './1764150500000-audit-owner-index';
 import { ReadsAndAdjudication1764150600000 } from './1764150600000-reads-and-adjudication';
+import { AuditAppendFunction1764150700000 } from './1764150700000-audit-append-function';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   StudiesAndPhotoSets1764150100000,
   AuditOwnerIndex1764150500000,
   ReadsAndAdjudication1764150600000,
+  AuditAppendFunction1764150700000,
 ];

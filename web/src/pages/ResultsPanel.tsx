@@ -123,8 +123,14 @@ export function ResultsPanel({ studyId }: { studyId: string }) {
                     <td>{row.visit}</td>
                     <td>{row.visitDate ?? '—'}</td>
                     <td>{STATUS_LABELS[row.status] ?? row.status}</td>
-                    <td title={row.readA?.raterName}>{formatSalt(row.readA?.salt)}</td>
-                    <td title={row.readB?.raterName}>{formatSalt(row.readB?.salt)}</td>
+                    <td>
+                      {formatSalt(row.readA?.salt)}
+                      {row.readA && <span className="rater">{row.readA.raterName}</span>}
+                    </td>
+                    <td>
+                      {formatSalt(row.readB?.salt)}
+                      {row.readB && <span className="rater">{row.readB.raterName}</span>}
+                    </td>
                     <td>{formatSalt(row.difference)}</td>
                     <td>{row.rulesFired.join(', ') || '—'}</td>
                     <td className="num strong">{formatSalt(row.finalSalt)}</td>

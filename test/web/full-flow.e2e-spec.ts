@@ -193,6 +193,12 @@ describe('the web app in a real browser', () => {
       .filter({ hasText: '2' })
       .waitFor({ timeout: 30_000 });
     await screenshot(coordinator, '05b-coordinator-progress');
+    await coordinator.getByRole('link', { name: 'Photo sets' }).click();
+    await coordinator.getByRole('link', { name: SUBJECT }).click();
+    for (const view of ['Top (40%)', 'Back (24%)', 'Left (18%)', 'Right (18%)']) {
+      await coordinator.getByRole('img', { name: `${view} view` }).waitFor();
+    }
+    await screenshot(coordinator, '05c-coordinator-set');
   }
 
   /** Rater 1 with mouse and typing; returns what the page received and showed. */
@@ -248,6 +254,7 @@ describe('the web app in a real browser', () => {
 
     // Straight on to the next set, with a fresh form.
     await r1.waitForURL((url) => url.href !== first.seen[1]);
+    await r1.locator('.read-code').filter({ hasNotText: first.code }).waitFor();
     const second = await readScreen(r1);
     expect(second.code).not.toBe(first.code);
     expect(await field('top').inputValue()).toBe('');
@@ -316,7 +323,10 @@ describe('the web app in a real browser', () => {
       await k.press('Enter');
       await r2.getByRole('dialog', { name: `Submit read ${screen.code}?` }).waitFor();
       await k.press('Enter');
-      if (set === 0) await r2.waitForURL((url) => url.href !== screen.seen[1]);
+      if (set === 0) {
+        await r2.waitForURL((url) => url.href !== screen.seen[1]);
+        await r2.locator('.read-code').filter({ hasNotText: screen.code }).waitFor();
+      }
     }
     await r2.getByText('All caught up.').waitFor();
     seen.push(await r2.title(), r2.url(), await r2.content());

@@ -154,6 +154,9 @@ export const api = {
     studyId: string,
     params: { status?: string; subjectCode?: string; cursor?: string | null; limit?: number },
   ) => request<Page<PhotoSet>>(`/studies/${studyId}/photo-sets${query(params)}`),
+  photoSet: (id: string) => request<PhotoSet>(`/photo-sets/${id}`),
+  photoSetImageUrl: (id: string, view: string, size: 'thumb' | 'display' | 'full') =>
+    `${API_BASE}/photo-sets/${id}/images/${view}?size=${size}`,
   uploadPhotoSet: (studyId: string, form: FormData) =>
     request<{ id: string; status: string }>(`/studies/${studyId}/photo-sets`, {
       method: 'POST',

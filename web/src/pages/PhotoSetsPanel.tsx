@@ -81,7 +81,9 @@ export function PhotoSetsPanel({ studyId }: { studyId: string }) {
           <tbody>
             {sets.data.items.map((set) => (
               <tr key={set.id}>
-                <td>{set.subjectCode}</td>
+                <td>
+                  <Link to={`/studies/${studyId}/sets/${set.id}`}>{set.subjectCode}</Link>
+                </td>
                 <td>{set.visit}</td>
                 <td>{set.visitDate ?? '—'}</td>
                 <td>

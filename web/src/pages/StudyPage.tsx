@@ -9,6 +9,7 @@ import type { StudyDetail } from '../types';
 import { AgreementPanel } from './AgreementPanel';
 import { ImportPanel } from './ImportPanel';
 import { MembersPanel } from './MembersPanel';
+import { PhotoSetDetail } from './PhotoSetDetail';
 import { PhotoSetsPanel } from './PhotoSetsPanel';
 import { ResultsPanel } from './ResultsPanel';
 import { SettingsPanel } from './SettingsPanel';
@@ -51,7 +52,7 @@ export function StudyPage() {
         <ul>
           {tabs.map((tab) => (
             <li key={tab.label}>
-              <NavLink to={tab.to ? `/studies/${id}/${tab.to}` : `/studies/${id}`} end>
+              <NavLink to={tab.to ? `/studies/${id}/${tab.to}` : `/studies/${id}`} end={!tab.to}>
                 {tab.label}
               </NavLink>
             </li>
@@ -61,6 +62,7 @@ export function StudyPage() {
       <Routes>
         <Route index element={<Overview study={data} />} />
         <Route path="sets" element={<PhotoSetsPanel studyId={id} />} />
+        <Route path="sets/:setId" element={<PhotoSetDetail studyId={id} />} />
         {canUpload && <Route path="upload" element={<UploadPanel studyId={id} />} />}
         {canUpload && <Route path="import" element={<ImportPanel studyId={id} />} />}
         <Route path="results" element={<ResultsPanel studyId={id} />} />

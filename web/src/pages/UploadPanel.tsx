@@ -17,6 +17,7 @@ export function UploadPanel({ studyId }: { studyId: string }) {
   const [visit, setVisit] = useState('');
   const [visitDate, setVisitDate] = useState('');
   const [files, setFiles] = useState<Files>({});
+  const [replace, setReplace] = useState(false);
   const [tried, setTried] = useState(false);
   const upload = useMutation({
     mutationFn: () => {
@@ -24,6 +25,7 @@ export function UploadPanel({ studyId }: { studyId: string }) {
       form.set('subjectCode', subjectCode.trim());
       form.set('visit', visit.trim());
       if (visitDate) form.set('visitDate', visitDate);
+      if (replace) form.set('replace', 'true');
       for (const view of VIEWS) form.set(view, files[view] as File);
       return api.uploadPhotoSet(studyId, form);
     },
@@ -34,6 +36,7 @@ export function UploadPanel({ studyId }: { studyId: string }) {
       setVisit('');
       setVisitDate('');
       setFiles({});
+      setReplace(false);
       setTried(false);
     },
   });
@@ -107,6 +110,15 @@ export function UploadPanel({ studyId }: { studyId: string }) {
         ))}
       </div>
       {tried && problems.files && <p className="field-error">{problems.files}</p>}
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          checked={replace}
+          onChange={(event) => setReplace(event.target.checked)}
+        />
+        Replace the images of an existing set for this subject and visit (only before reading
+        starts)
+      </label>
       <ErrorBox error={upload.error} title="The photo set was not uploaded." />
       {upload.isSuccess && (
         <p className="notice success" role="status">

@@ -6,6 +6,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**',
+      'tmp/**',
       'node_modules/**',
       'data/**',
       'artifacts/**',

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Redis from 'ioredis';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -91,7 +92,6 @@ export async function startThrowawayRedis(): Promise<{
   );
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   await waitFor(async () => {
-    const { default: Redis } = await import('ioredis');
     const probe = new Redis({
       port,
       host: '127.0.0.1',

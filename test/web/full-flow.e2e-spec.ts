@@ -288,6 +288,7 @@ describe('the web app in a real browser', () => {
     await r2.goto('/login');
     // The email field has focus on arrival.
     await r2.locator('#login-email:focus').waitFor();
+    await screenshot(r2, '00-login-1024');
     await k.type(person('rater2').email);
     await k.press('Tab');
     await k.type(person('rater2').password);

@@ -1,8 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { NavLink, useNavigate } from 'react-router';
+import { NavLink, useLocation, useNavigate } from 'react-router';
 import { api } from '../api';
 import { ME_KEY, useSession } from '../session';
+import { PageErrorBoundary } from './PageErrorBoundary';
 import type { Role } from '../types';
 
 interface NavItem {
@@ -23,6 +24,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const { me, has } = useSession();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
+  const location = useLocation();
   const logout = useMutation({
     mutationFn: api.logout,
     onSettled: () => {
@@ -59,7 +61,7 @@ export function Layout({ children }: { children: ReactNode }) {
         )}
       </header>
       <main id="main" tabIndex={-1}>
-        {children}
+        <PageErrorBoundary resetKey={location.pathname}>{children}</PageErrorBoundary>
       </main>
     </div>
   );

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Link, Navigate, useLocation, useNavigate } from 'react-router';
 import { api } from '../api';
 import { ErrorBox } from '../components/ErrorBox';
@@ -14,6 +14,9 @@ export function LoginPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [problems, setProblems] = useState<{ email?: string; password?: string }>({});
+  useEffect(() => {
+    document.title = 'Sign in · salt-reader';
+  }, []);
   const login = useMutation({
     mutationFn: () => api.login(email.trim(), password),
     onSuccess: ({ user }) => {
@@ -86,6 +89,9 @@ export function LoginPage() {
 export function ExpiredPage() {
   const location = useLocation();
   const from = (location.state as { from?: string } | null)?.from;
+  useEffect(() => {
+    document.title = 'Session ended · salt-reader';
+  }, []);
   return (
     <section className="page auth-page">
       <h1>Your session has ended</h1>

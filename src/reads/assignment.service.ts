@@ -7,6 +7,7 @@ import { QueueProducer } from '../queue/queue.producer';
 import { QueueName } from '../queue/queue-names';
 import { ReconcileRegistry } from '../queue/reconcile.job';
 import { MembershipChange, StudiesService } from '../studies/studies.service';
+import { withDefaults } from '../studies/study-settings';
 import { UsersService } from '../users/users.service';
 import { AfterCommit } from './after-commit';
 import { AssignmentRepository } from './assignment.repository';
@@ -59,25 +60,19 @@ export class AssignmentService implements OnModuleInit {
 
   async assign(photoSetId: string): Promise<AssignOutcome> {
     return this.tx.run(async (tx) => {
-      const set = await this.reads.lockPhotoSet(tx, photoSetId);
+      const set = await this.reads.lockForAssignment(tx, photoSetId);
       if (!set || (set.status !== 'ready' && set.status !== 'awaiting-raters')) {
         return 'not-pending';
       }
-      await this.reads.lockSubject(tx, set.subjectId);
-      const settings = await this.studies.getSettings(set.studyId, tx);
-      await this.reads.lockPool(tx, set.studyId, 'rater');
-      const raters = await this.studies.membersWithRole(tx, set.studyId, 'rater');
-      const eligible = await this.reads.loads(
-        tx,
-        raters.map((rater) => rater.userId),
-      );
+      // The study settings at assignment time decide the pairing.
+      const settings = withDefaults(set.settings);
+      const perSubject = settings.pairing === 'per-subject';
+      if (perSubject) await this.reads.lockSubject(tx, set.subjectId);
+      const eligible = await this.reads.eligibleRaters(tx, set.studyId);
       const pair = choosePair({
         mode: settings.pairing,
         eligible,
-        subjectPair:
-          settings.pairing === 'per-subject'
-            ? await this.reads.subjectPair(tx, set.subjectId, set.id)
-            : null,
+        subjectPair: perSubject ? await this.reads.subjectPair(tx, set.subjectId, set.id) : null,
       });
       if (!pair) {
         // Not an error: the set waits and is assigned once raters join (listener + reconciler).
@@ -98,16 +93,21 @@ export class AssignmentService implements OnModuleInit {
         }
         return 'awaiting-raters';
       }
-      for (const [index, raterId] of pair.entries()) {
-        const slot = (index + 1) as 1 | 2;
-        const task = await this.reads.insertTask(tx, {
-          photoSetId: set.id,
-          studyId: set.studyId,
-          slot,
+      const tasks = await this.reads.insertPair(
+        tx,
+        set.id,
+        set.studyId,
+        [set.status],
+        pair.map((raterId, index) => ({
+          slot: (index + 1) as 1 | 2,
           raterId,
           readCode: newReadCode(),
           queueKey: Math.random(),
-        });
+        })),
+      );
+      if (tasks.length !== 2) return 'not-pending';
+      // Audit events last: the audit chain lock is held from the first append to the commit.
+      for (const task of tasks) {
         await this.audit.record(tx, {
           actor: SYSTEM_ACTOR,
           action: AuditAction.ReadAssigned,
@@ -117,14 +117,13 @@ export class AssignmentService implements OnModuleInit {
           after: {
             photoSetId: set.id,
             readTaskId: task.id,
-            slot,
-            raterId,
+            slot: task.slot,
+            raterId: task.raterId,
             readCode: task.readCode,
             pairing: settings.pairing,
           },
         });
       }
-      await this.reads.moveSet(tx, set.id, [set.status], 'reading');
       return 'assigned';
     });
   }
@@ -139,18 +138,11 @@ export class AssignmentService implements OnModuleInit {
       await this.reads.lockPhotoSet(tx, peek.photoSetId);
       const task = await this.reads.lockTask(tx, readTaskId);
       if (!task || task.status !== 'assigned') return 'not-needed';
-      await this.reads.lockPool(tx, task.studyId, 'rater');
-      const raters = await this.studies.membersWithRole(tx, task.studyId, 'rater');
-      if (raters.some((rater) => rater.userId === task.raterId)) return 'not-needed';
+      const eligible = await this.reads.eligibleRaters(tx, task.studyId);
+      if (eligible.some((rater) => rater.raterId === task.raterId)) return 'not-needed';
       // Nobody who ever held a task on this set may take it: they have seen the images already.
       const excluded = new Set(await this.reads.everyRaterOf(tx, task.photoSetId));
-      const replacement = chooseReplacement(
-        await this.reads.loads(
-          tx,
-          raters.map((rater) => rater.userId),
-        ),
-        excluded,
-      );
+      const replacement = chooseReplacement(eligible, excluded);
       if (!replacement) return 'no-replacement';
       await this.reads.markReassigned(tx, task.id);
       const next = await this.reads.insertTask(tx, {

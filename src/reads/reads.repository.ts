@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { queryRows } from '../database/query-rows';
 import { PhotoSetStatus } from '../photo-sets/photo-set.entity';
+import { StudySettings } from '../studies/study-settings';
 import { RaterLoad } from './pairing';
 import { decimalColumn, ReadEntity } from './read.entity';
 import { ReadDraft, ReadTaskEntity } from './read-task.entity';
@@ -84,6 +85,83 @@ export class ReadsRepository {
   }
 
   /**
+   * Lock order with membership changes, which lock the study row for update and then a member
+   * row: the study row (key share, as the foreign keys of our inserts take anyway) before any
+   * member row. Taking the member rows first deadlocks against them.
+   */
+  private async lockStudyKey(tx: EntityManager, studyId: string): Promise<void> {
+    await tx.query(`SELECT 1 FROM studies WHERE id = $1 FOR KEY SHARE`, [studyId]);
+  }
+
+  /** lockPhotoSet plus the study's settings, in one round trip: assignment runs for every set. */
+  async lockForAssignment(
+    tx: EntityManager,
+    photoSetId: string,
+  ): Promise<(LockedPhotoSet & { settings: Partial<StudySettings> | null }) | null> {
+    const [row] = await queryRows<LockedPhotoSet & { settings: Partial<StudySettings> | null }>(
+      tx,
+      `SELECT ps.id, ps.study_id AS "studyId", ps.subject_id AS "subjectId", ps.status,
+              st.settings
+         FROM photo_sets ps JOIN studies st ON st.id = ps.study_id
+        WHERE ps.id = $1 FOR UPDATE OF ps`,
+      [photoSetId],
+    );
+    return row ?? null;
+  }
+
+  /**
+   * The raters who may take work in the study now — active, holding the rater role globally and
+   * in the study (as StudiesService.membersWithRole) — with their open tasks, key-share-locked:
+   * a concurrent deactivation or membership change (which locks these rows for update) waits for
+   * this assignment to commit, so its hand-over sees the new task; or it commits first and the
+   * person is no longer listed here.
+   */
+  async eligibleRaters(tx: EntityManager, studyId: string): Promise<RaterLoad[]> {
+    await this.lockStudyKey(tx, studyId);
+    const rows = await queryRows<{ raterId: string; openTasks: string }>(
+      tx,
+      `SELECT m.user_id AS "raterId",
+              (SELECT count(*) FROM read_tasks t
+                WHERE t.rater_id = m.user_id AND t.status = 'assigned') AS "openTasks"
+         FROM study_members m JOIN users u ON u.id = m.user_id
+        WHERE m.study_id = $1 AND 'rater' = ANY(m.roles) AND 'rater' = ANY(u.roles) AND u.active
+        ORDER BY m.user_id
+          FOR KEY SHARE OF m, u`,
+      [studyId],
+    );
+    return rows.map((row) => ({ raterId: row.raterId, openTasks: Number(row.openTasks) }));
+  }
+
+  /**
+   * Both tasks of a new pair and the set's move to 'reading', in one statement. Returns no
+   * tasks when the set was no longer waiting (the unique indexes would refuse a second pair).
+   */
+  async insertPair(
+    tx: EntityManager,
+    photoSetId: string,
+    studyId: string,
+    fromStatuses: PhotoSetStatus[],
+    tasks: { slot: 1 | 2; raterId: string; readCode: string; queueKey: number }[],
+  ): Promise<ReadTaskEntity[]> {
+    const params: unknown[] = [photoSetId, studyId, fromStatuses];
+    const values = tasks.map((task) => {
+      params.push(task.slot, task.raterId, task.readCode, task.queueKey);
+      const n = params.length;
+      return `($1::uuid, $2::uuid, $${n - 3}::smallint, $${n - 2}::uuid, $${n - 1}, $${n}::float8)`;
+    });
+    return queryRows<ReadTaskEntity>(
+      tx,
+      `WITH moved AS (
+         UPDATE photo_sets SET status = 'reading', updated_at = now()
+          WHERE id = $1 AND status = ANY($3::text[]) RETURNING id)
+       INSERT INTO read_tasks AS t (photo_set_id, study_id, slot, rater_id, read_code, queue_key)
+       SELECT v.* FROM (VALUES ${values.join(', ')}) AS v, moved
+       RETURNING ${TASK_COLUMNS}`,
+      params,
+    );
+  }
+
+  /**
    * Serialises assignment within one subject, so two of its visits assigned at the same moment
    * still see each other's pair (per-subject pairing).
    */
@@ -94,16 +172,17 @@ export class ReadsRepository {
   }
 
   /**
-   * Share-locks the study's members holding `role` (and their accounts) for this transaction.
+   * Key-share-locks the study's members holding `role` (and their accounts) for this transaction.
    * A concurrent deactivation or membership change locks the same rows for update, so the two
    * serialise: either it commits first and the pool read next no longer includes the person, or
    * this assignment commits first and the change's hand-over listener sees the new task.
    */
   async lockPool(tx: EntityManager, studyId: string, role: 'rater' | 'adjudicator'): Promise<void> {
+    await this.lockStudyKey(tx, studyId);
     await tx.query(
       `SELECT m.user_id FROM study_members m JOIN users u ON u.id = m.user_id
         WHERE m.study_id = $1 AND $2 = ANY(m.roles)
-        ORDER BY m.user_id FOR SHARE OF m, u`,
+        ORDER BY m.user_id FOR KEY SHARE OF m, u`,
       [studyId, role],
     );
   }
@@ -122,20 +201,6 @@ export class ReadsRepository {
       [photoSetId, from, to],
     );
     return rows.length > 0;
-  }
-
-  /** Open (assigned, unsubmitted) tasks per rater, across all studies: their workload. */
-  async loads(tx: EntityManager, raterIds: string[]): Promise<RaterLoad[]> {
-    if (!raterIds.length) return [];
-    const rows = await queryRows<{ raterId: string; openTasks: string }>(
-      tx,
-      `SELECT u.id AS "raterId",
-              (SELECT count(*) FROM read_tasks t WHERE t.rater_id = u.id AND t.status = 'assigned')
-                AS "openTasks"
-         FROM unnest($1::uuid[]) AS u(id)`,
-      [raterIds],
-    );
-    return rows.map((row) => ({ raterId: row.raterId, openTasks: Number(row.openTasks) }));
   }
 
   /** The pair on the subject's most recently assigned other set, if it has one. */

@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   buildServer,
@@ -34,7 +33,6 @@ describe('the built server as a process', () => {
   afterAll(async () => {
     for (const spawned of running) spawned.child.kill('SIGKILL');
     await Promise.all(running.map((spawned) => spawned.exited));
-    rmSync(dirname(mainJs), { recursive: true, force: true });
   });
 
   function baseEnv(port: number, redisUrl = TEST_REDIS_URL): Record<string, string> {

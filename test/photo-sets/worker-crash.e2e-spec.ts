@@ -1,5 +1,3 @@
-import { rmSync } from 'node:fs';
-import { dirname } from 'node:path';
 import sharp from 'sharp';
 import { VIEWS } from '../../src/photo-sets/photo-set.entity';
 import { Make } from '../support/factories';
@@ -41,7 +39,6 @@ describe('a worker killed in the middle of ingest', () => {
     for (const worker of workers) worker.child.kill('SIGKILL');
     await Promise.all(workers.map((worker) => worker.exited));
     await t.close();
-    rmSync(dirname(mainJs), { recursive: true, force: true });
   });
 
   function startWorker(): Spawned {

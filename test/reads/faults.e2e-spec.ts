@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Redis from 'ioredis';
 import { QueueProducer } from '../../src/queue/queue.producer';
@@ -91,7 +90,6 @@ describe('faults: no work lost or duplicated', () => {
     } finally {
       for (const worker of workers) worker.child.kill('SIGKILL');
       await t.close();
-      rmSync(dirname(mainJs), { recursive: true, force: true });
     }
   }, 180_000);
 

@@ -1,5 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,22 +7,59 @@ import Redis from 'ioredis';
 
 const ROOT = join(__dirname, '..', '..');
 
-/** Compiles the server once into a temp dir, as `npm run build` would, and returns main.js. */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** The run's build directory, shared by every test file; global teardown removes it. */
+export function buildDir(): string {
+  return join(ROOT, 'tmp', `build-${process.env.SALT_TEST_RUN ?? `adhoc-${process.pid}`}`);
+}
+
+/**
+ * Compiles the server as `npm run build` would and returns its main.js. The first test file to
+ * ask builds (holding a lock directory); the others wait for it, so a run compiles once.
+ */
 export function buildServer(): string {
+  const outDir = buildDir();
+  const built = join(outDir, '.built');
+  const failed = join(outDir, '.failed');
   // Inside the repo, so the build resolves node_modules like the real dist/ does.
   mkdirSync(join(ROOT, 'tmp'), { recursive: true });
-  const outDir = mkdtempSync(join(ROOT, 'tmp', 'build-'));
-  execFileSync(
-    process.execPath,
-    [
-      join(ROOT, 'node_modules/typescript/bin/tsc'),
-      '-p',
-      'tsconfig.build.json',
-      '--outDir',
-      outDir,
-    ],
-    { cwd: ROOT, stdio: 'pipe' },
-  );
+  let owner: boolean;
+  try {
+    mkdirSync(`${outDir}.lock`);
+    owner = true;
+  } catch {
+    owner = false;
+  }
+  if (owner) {
+    try {
+      execFileSync(
+        process.execPath,
+        [
+          join(ROOT, 'node_modules/typescript/bin/tsc'),
+          '-p',
+          'tsconfig.build.json',
+          '--outDir',
+          outDir,
+        ],
+        { cwd: ROOT, stdio: 'pipe' },
+      );
+      writeFileSync(built, '');
+    } catch (error) {
+      mkdirSync(outDir, { recursive: true });
+      writeFileSync(failed, String(error));
+      throw error;
+    }
+  } else {
+    const deadline = Date.now() + 5 * 60_000;
+    while (!existsSync(built)) {
+      if (existsSync(failed)) throw new Error(`the shared server build failed`);
+      if (Date.now() > deadline) throw new Error('timed out waiting for the shared server build');
+      sleepSync(200);
+    }
+  }
   return join(outDir, 'main.js');
 }
 

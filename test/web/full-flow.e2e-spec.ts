@@ -245,6 +245,43 @@ describe('the web app in a real browser', () => {
     await r1
       .getByRole('group', { name: /Top \(40%\) image, (1[2-9]\d|[2-9]\d\d)% zoom/ })
       .waitFor();
+    // Dragging pans the zoomed image.
+    const image = r1.locator('.viewer-stage img');
+    const stage = await r1.locator('.viewer-stage').boundingBox();
+    if (!stage) throw new Error('viewer stage not laid out');
+    const [cx, cy] = [stage.x + stage.width / 2, stage.y + stage.height / 2];
+    const beforeDrag = await image.getAttribute('style');
+    await r1.mouse.move(cx, cy);
+    await r1.mouse.down();
+    await r1.mouse.move(cx + 80, cy + 50, { steps: 5 });
+    await r1.mouse.up();
+    expect(await image.getAttribute('style')).not.toBe(beforeDrag);
+    expect(await image.getAttribute('style')).toMatch(/translate\((?!0px, 0px)/);
+    // Two fingers moving apart zoom further (a pinch, as on a tablet).
+    const zoomOf = async () =>
+      Number(
+        /(\d+)% zoom/.exec(
+          (await r1.locator('.viewer-stage').getAttribute('aria-label')) ?? '',
+        )?.[1],
+      );
+    const beforePinch = await zoomOf();
+    const cdp = await r1.context().newCDPSession(r1);
+    await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 2 });
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', spread: number) =>
+      cdp.send('Input.dispatchTouchEvent', {
+        type,
+        touchPoints:
+          type === 'touchEnd'
+            ? []
+            : [
+                { x: cx - spread, y: cy, id: 1 },
+                { x: cx + spread, y: cy, id: 2 },
+              ],
+      });
+    await touch('touchStart', 40);
+    for (const spread of [60, 80, 100, 120]) await touch('touchMove', spread);
+    await touch('touchEnd', 0);
+    expect(await zoomOf()).toBeGreaterThan(beforePinch);
     await screenshot(r1, '08-rater-view-zoomed');
     await r1.getByRole('button', { name: 'Close' }).click();
     await r1.getByRole('button', { name: 'Submit read…' }).click();

@@ -63,7 +63,7 @@ export async function openPage(
   viewport = { width: 1280, height: 800 },
 ): Promise<UserPage> {
   const context = await browser.newContext({ baseURL, viewport });
-  context.setDefaultTimeout(20_000);
+  context.setDefaultTimeout(30_000);
   const page = await context.newPage();
   return { context, page };
 }

@@ -178,7 +178,7 @@ describe('the web app in a real browser', () => {
     await coordinator.getByRole('button', { name: 'Start import' }).click();
     await coordinator
       .getByRole('heading', { name: 'Import rejected' })
-      .waitFor({ timeout: 30_000 });
+      .waitFor({ timeout: 60_000 });
     await coordinator.getByRole('cell', { name: /SUBJ-BAD2.*lacks the right view/ }).waitFor();
     await coordinator
       .getByRole('cell', { name: /missing\.jpg/ })
@@ -194,7 +194,7 @@ describe('the web app in a real browser', () => {
     await coordinator.getByRole('button', { name: 'Start import' }).click();
     await coordinator
       .getByRole('heading', { name: 'Import completed' })
-      .waitFor({ timeout: 30_000 });
+      .waitFor({ timeout: 60_000 });
     await coordinator.getByText('1 of 1 sets processed').waitFor();
 
     await coordinator.getByRole('link', { name: 'Overview' }).click();
@@ -202,7 +202,7 @@ describe('the web app in a real browser', () => {
     await coordinator
       .locator('dd[data-status="reading"]')
       .filter({ hasText: '2' })
-      .waitFor({ timeout: 30_000 });
+      .waitFor({ timeout: 60_000 });
     await screenshot(coordinator, '05b-coordinator-progress');
     await coordinator.getByRole('link', { name: 'Photo sets' }).click();
     await coordinator.getByRole('link', { name: SUBJECT }).click();
@@ -216,7 +216,7 @@ describe('the web app in a real browser', () => {
     await adjudicator
       .getByTestId('queue-counts')
       .filter({ hasText: '2 left' })
-      .waitFor({ timeout: 30_000 });
+      .waitFor({ timeout: 60_000 });
     await adjudicator.getByRole('button', { name: 'Start adjudicating' }).click();
     await adjudicator.waitForURL(/\/adjudication\//);
     await adjudicator.locator('[data-rule="max-difference"]').waitFor();

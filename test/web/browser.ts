@@ -55,6 +55,8 @@ export function launchChromium(): Promise<Browser> {
 export interface UserPage {
   context: BrowserContext;
   page: Page;
+  /** Uncaught exceptions and console errors other than failed HTTP requests. */
+  errors: string[];
 }
 
 export async function openPage(
@@ -65,7 +67,15 @@ export async function openPage(
   const context = await browser.newContext({ baseURL, viewport });
   context.setDefaultTimeout(30_000);
   const page = await context.newPage();
-  return { context, page };
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+  page.on('console', (message) => {
+    // A 401 or 409 the app handles still logs "Failed to load resource"; that is not a bug.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      errors.push(`console: ${message.text()}`);
+    }
+  });
+  return { context, page, errors };
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

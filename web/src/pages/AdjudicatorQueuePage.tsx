@@ -9,7 +9,13 @@ export function AdjudicatorQueuePage() {
   const navigate = useNavigate();
   const location = useLocation();
   const queryClient = useQueryClient();
-  const queue = useQuery({ queryKey: ['adjudications'], queryFn: api.adjudications, staleTime: 0 });
+  const queue = useQuery({
+    queryKey: ['adjudications'],
+    queryFn: api.adjudications,
+    staleTime: 0,
+    // New work is assigned by background jobs; the counts follow without a reload.
+    refetchInterval: 10_000,
+  });
   const finished = (location.state as { finished?: boolean } | null)?.finished;
   useEffect(() => {
     document.title = 'Adjudication · salt-reader';

@@ -11,7 +11,13 @@ export function RaterQueuePage() {
   const navigate = useNavigate();
   const location = useLocation();
   const queryClient = useQueryClient();
-  const queue = useQuery({ queryKey: ['reads'], queryFn: api.reads, staleTime: 0 });
+  const queue = useQuery({
+    queryKey: ['reads'],
+    queryFn: api.reads,
+    staleTime: 0,
+    // New work is assigned by background jobs; the counts follow without a reload.
+    refetchInterval: 10_000,
+  });
   const finished = (location.state as { finished?: boolean } | null)?.finished;
   useEffect(() => {
     document.title = 'My queue · salt-reader';

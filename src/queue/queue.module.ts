@@ -9,6 +9,7 @@ import { QueueProducer } from './queue.producer';
 import { ReconcileProcessor, ReconcileRegistry } from './reconcile.job';
 import { redisConnectionOptions } from './redis-connection';
 import { RedisClient } from './redis.provider';
+import { WorkerErrorLogger } from './worker-errors';
 
 @Global()
 @Module({})
@@ -32,7 +33,7 @@ export class QueueModule {
         RedisClient,
         ReconcileRegistry,
         JobHandlersCheck,
-        ...(workers ? [ReconcileProcessor] : []),
+        ...(workers ? [ReconcileProcessor, WorkerErrorLogger] : []),
       ],
       exports: [QueueProducer, RedisClient, ReconcileRegistry, BullModule],
     };

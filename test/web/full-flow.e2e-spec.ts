@@ -271,6 +271,8 @@ describe('the web app in a real browser', () => {
     expect(finals).toContain('33.4');
     expect(['10.8', '42.2']).toContain(finals.find((value) => value !== '33.4'));
     await screenshot(coordinator, '12-coordinator-results');
+    await coordinator.setViewportSize({ width: 1024, height: 768 });
+    await screenshot(coordinator, '12b-coordinator-results-1024');
   }
 
   async function auditorReviews(auditor: Page): Promise<void> {
@@ -328,7 +330,10 @@ describe('the web app in a real browser', () => {
         await auditorReviews(auditor);
 
         // A session that ends mid-work lands on a clear page.
+        // The admin now works on a 1024×768 tablet.
+        await admin.setViewportSize({ width: 1024, height: 768 });
         await admin.getByRole('link', { name: 'Users' }).click();
+        await screenshot(admin, '17-admin-users-1024');
         await admin.getByRole('button', { name: 'Deactivate Otto Auditor' }).click();
         await admin.getByRole('button', { name: 'Reactivate Otto Auditor' }).waitFor();
         // The auditor, still on the agreement view, asks for other categories: a new request.

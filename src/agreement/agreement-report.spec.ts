@@ -28,6 +28,13 @@ describe('agreementReport', () => {
     expect(report.icc21ByPair).toEqual([]);
   });
 
+  it('withholds the study-wide ICC until enough sets are read', () => {
+    const few = [pair('r1', 40, 'r2', 71), pair('r1', 50, 'r2', 81)];
+    const report = agreementReport(few, AA_IGA);
+    expect(report.icc11).toBeNull();
+    expect(report.blandAltman?.n).toBe(2);
+  });
+
   it('computes ICC(2,1) only for pairs sharing enough sets, orienting columns by rater', () => {
     const fixed = Array.from({ length: MIN_SETS_PER_PAIR }, (_, i) =>
       // The same two people, sometimes in slot order r1/r2 and sometimes r2/r1.

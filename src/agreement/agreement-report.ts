@@ -9,7 +9,10 @@ import {
 } from './agreement-stats';
 import { EvaluatedPair } from './agreement.repository';
 
-/** A fixed rater pair needs this many shared sets before its ICC(2,1) means anything. */
+/**
+ * An ICC needs this many sets before it means anything: with fewer, one odd set swings it to ±1
+ * and its interval degenerates. Applies study-wide (ICC(1,1)) and per fixed pair (ICC(2,1)).
+ */
 export const MIN_SETS_PER_PAIR = 5;
 
 export interface PairIcc extends IccResult {
@@ -97,7 +100,7 @@ export function agreementReport(pairs: EvaluatedPair[], scale: SeverityScale): A
   return {
     pairs: pairs.length,
     discordant: pairs.filter((pair) => pair.discordant).length,
-    icc11: finiteOrNull(safely(() => icc11(rows))),
+    icc11: rows.length >= MIN_SETS_PER_PAIR ? finiteOrNull(safely(() => icc11(rows))) : null,
     icc21ByPair,
     blandAltman: safely(() => blandAltman(a, b)),
     kappa,

@@ -332,6 +332,14 @@ describe('the web app in a real browser', () => {
         // A session that ends mid-work lands on a clear page.
         // The admin now works on a 1024×768 tablet.
         await admin.setViewportSize({ width: 1024, height: 768 });
+        // Their own account: an API token, shown once, then revoked.
+        await admin.getByRole('link', { name: 'Administrator' }).click();
+        await admin.getByLabel('Token name').fill('export script');
+        await admin.getByRole('button', { name: 'Create token' }).click();
+        expect((await admin.getByTestId('new-token').innerText()).length).toBeGreaterThan(20);
+        await screenshot(admin, '18-account-token-1024');
+        await admin.getByRole('button', { name: 'Revoke export script' }).click();
+        await admin.getByText('No active tokens.').waitFor();
         await admin.getByRole('link', { name: 'Users' }).click();
         await screenshot(admin, '17-admin-users-1024');
         await admin.getByRole('button', { name: 'Deactivate Otto Auditor' }).click();

@@ -9,6 +9,9 @@ import { ScoringPage } from './pages/ScoringPage';
 import { homeFor, SessionProvider, useSession } from './session';
 
 // Staff screens load on demand, so the rater's scoring screen does not wait for charts.
+const AccountPage = lazy(() =>
+  import('./pages/AccountPage').then((m) => ({ default: m.AccountPage })),
+);
 const AuditPage = lazy(() => import('./pages/AuditPage').then((m) => ({ default: m.AuditPage })));
 const StudiesPage = lazy(() =>
   import('./pages/StudiesPage').then((m) => ({ default: m.StudiesPage })),
@@ -29,16 +32,6 @@ function Home() {
   const { me, loading } = useSession();
   if (loading) return <Loading />;
   return <Navigate to={me ? homeFor(me) : '/login'} replace />;
-}
-
-function Account() {
-  const { me } = useSession();
-  return (
-    <section className="page narrow">
-      <h1>{me?.name}</h1>
-      <p>Your account has no role yet. Ask an administrator to give you one.</p>
-    </section>
-  );
 }
 
 export function App() {
@@ -134,7 +127,7 @@ export function App() {
               path="/account"
               element={
                 <RequireRole roles={[]}>
-                  <Account />
+                  <AccountPage />
                 </RequireRole>
               }
             />

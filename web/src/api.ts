@@ -1,6 +1,7 @@
 // The one way the app talks to the server: /api/v1 over the same-origin session cookie.
 import type {
   AdjudicationQueue,
+  ApiToken,
   Agreement,
   AdjudicationTask,
   AuditEvent,
@@ -131,6 +132,13 @@ export const api = {
     }),
   logout: () => request<void>('/auth/logout', { method: 'POST', anonymous: true }),
   me: () => request<Me>('/auth/me', { anonymous: true }),
+
+  changePassword: (currentPassword: string, newPassword: string) =>
+    request<void>('/auth/password', { method: 'POST', body: { currentPassword, newPassword } }),
+  tokens: () => request<ApiToken[]>('/auth/tokens'),
+  createToken: (name: string) =>
+    request<ApiToken & { token: string }>('/auth/tokens', { method: 'POST', body: { name } }),
+  revokeToken: (id: string) => request<void>(`/auth/tokens/${id}`, { method: 'DELETE' }),
 
   users: () => request<User[]>('/users'),
   createUser: (body: { email: string; name: string; password: string; roles: Role[] }) =>

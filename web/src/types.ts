@@ -228,3 +228,11 @@ export interface Agreement {
   raterNames: Record<string, string>;
   notes: string[];
 }
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}

@@ -53,7 +53,9 @@ export function Layout({ children }: { children: ReactNode }) {
         )}
         {me && (
           <div className="whoami">
-            <span title={me.email}>{me.name}</span>
+            <NavLink to="/account" title={`${me.email}: account and API tokens`}>
+              {me.name}
+            </NavLink>
             <button type="button" onClick={() => logout.mutate()} disabled={logout.isPending}>
               Sign out
             </button>

@@ -1,0 +1,207 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState, type FormEvent } from 'react';
+import { useNavigate } from 'react-router';
+import { api } from '../api';
+import { ErrorBox, Loading } from '../components/ErrorBox';
+import { ME_KEY, useSession } from '../session';
+
+const MIN_PASSWORD = 12;
+
+/** The signed-in user's own account: password and personal API tokens. */
+export function AccountPage() {
+  const { me } = useSession();
+  useEffect(() => {
+    document.title = 'Account · salt-reader';
+  }, []);
+  return (
+    <section className="page narrow">
+      <h1>{me?.name}</h1>
+      <p>
+        {me?.email} · roles: {me?.roles.join(', ') || 'none yet (ask an administrator)'}
+      </p>
+      <Tokens />
+      <PasswordForm />
+    </section>
+  );
+}
+
+function Tokens() {
+  const queryClient = useQueryClient();
+  const tokens = useQuery({ queryKey: ['tokens'], queryFn: api.tokens });
+  const [name, setName] = useState('');
+  const [tried, setTried] = useState(false);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ['tokens'] });
+  const create = useMutation({
+    mutationFn: () => api.createToken(name.trim()),
+    onSuccess: () => {
+      setName('');
+      setTried(false);
+      void refresh();
+    },
+  });
+  const revoke = useMutation({ mutationFn: api.revokeToken, onSuccess: () => void refresh() });
+  const problem = name.trim() ? null : 'Name the token after what will use it.';
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setTried(true);
+    if (!problem) create.mutate();
+  };
+  const live = (tokens.data ?? []).filter((token) => !token.revokedAt);
+  return (
+    <section className="card stack" aria-labelledby="tokens-heading">
+      <h2 id="tokens-heading">API tokens</h2>
+      <p className="hint">
+        For scripts and exports: send <code>Authorization: Bearer &lt;token&gt;</code>. A token acts
+        with your roles until you revoke it.
+      </p>
+      <form className="filters" onSubmit={submit} noValidate aria-label="Create an API token">
+        <div className="field inline wide">
+          <label htmlFor="token-name">Token name</label>
+          <input
+            id="token-name"
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            aria-invalid={tried && !!problem}
+            aria-describedby="token-name-error"
+          />
+          {tried && problem && (
+            <p id="token-name-error" className="field-error">
+              {problem}
+            </p>
+          )}
+        </div>
+        <button type="submit" disabled={create.isPending}>
+          Create token
+        </button>
+      </form>
+      <ErrorBox error={create.error} />
+      {create.data && (
+        <div className="notice success" role="status">
+          <p>
+            Token <strong>{create.data.name}</strong> created. Copy it now; it is not shown again:
+          </p>
+          <code className="secret" data-testid="new-token">
+            {create.data.token}
+          </code>
+        </div>
+      )}
+      {tokens.isPending ? (
+        <Loading what="tokens" />
+      ) : tokens.error ? (
+        <ErrorBox error={tokens.error} />
+      ) : live.length === 0 ? (
+        <p className="notice">No active tokens.</p>
+      ) : (
+        <table className="data" aria-label="Active tokens">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Created</th>
+              <th scope="col">Last used</th>
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {live.map((token) => (
+              <tr key={token.id}>
+                <td>{token.name}</td>
+                <td>{new Date(token.createdAt).toLocaleString()}</td>
+                <td>{token.lastUsedAt ? new Date(token.lastUsedAt).toLocaleString() : 'never'}</td>
+                <td>
+                  <button
+                    type="button"
+                    onClick={() => revoke.mutate(token.id)}
+                    disabled={revoke.isPending}
+                    aria-label={`Revoke ${token.name}`}
+                  >
+                    Revoke
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <ErrorBox error={revoke.error} />
+    </section>
+  );
+}
+
+function PasswordForm() {
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [tried, setTried] = useState(false);
+  const change = useMutation({
+    mutationFn: () => api.changePassword(current, next),
+    // The server ends every session of the account, this one included.
+    onSuccess: () => {
+      queryClient.clear();
+      queryClient.setQueryData(ME_KEY, null);
+      void navigate('/login', { replace: true });
+    },
+  });
+  const problems = {
+    current: current ? null : 'Enter your current password.',
+    next:
+      next.length >= MIN_PASSWORD
+        ? next === current
+          ? 'Choose a password different from the current one.'
+          : null
+        : `Use at least ${MIN_PASSWORD} characters.`,
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setTried(true);
+    if (!problems.current && !problems.next) change.mutate();
+  };
+  return (
+    <form className="card stack" onSubmit={submit} noValidate aria-label="Change password">
+      <h2>Change password</h2>
+      <div className="field">
+        <label htmlFor="password-current">Current password</label>
+        <input
+          id="password-current"
+          type="password"
+          autoComplete="current-password"
+          value={current}
+          onChange={(event) => setCurrent(event.target.value)}
+          aria-invalid={tried && !!problems.current}
+          aria-describedby="password-current-error"
+        />
+        {tried && problems.current && (
+          <p id="password-current-error" className="field-error">
+            {problems.current}
+          </p>
+        )}
+      </div>
+      <div className="field">
+        <label htmlFor="password-new">New password</label>
+        <input
+          id="password-new"
+          type="password"
+          autoComplete="new-password"
+          value={next}
+          onChange={(event) => setNext(event.target.value)}
+          aria-invalid={tried && !!problems.next}
+          aria-describedby="password-new-error"
+        />
+        {tried && problems.next && (
+          <p id="password-new-error" className="field-error">
+            {problems.next}
+          </p>
+        )}
+      </div>
+      <ErrorBox error={change.error} />
+      <p className="hint">Changing it signs you out everywhere, here included.</p>
+      <div className="actions">
+        <button type="submit" className="primary" disabled={change.isPending}>
+          Change password
+        </button>
+      </div>
+    </form>
+  );
+}

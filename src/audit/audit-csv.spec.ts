@@ -22,7 +22,9 @@ describe('audit CSV cells', () => {
     expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
     expect(csvCell('\tcmd')).toBe("'\tcmd");
     expect(csvCell('=HYPERLINK("x","y")')).toBe('"\'=HYPERLINK(""x"",""y"")"');
-    expect(csvCell(-5)).toBe("'-5");
+    // A real number is data, not a formula; the same characters typed as text are neutralised.
+    expect(csvCell(-5)).toBe('-5');
+    expect(csvCell('-5')).toBe("'-5");
     expect(csvCell('a=b')).toBe('a=b');
   });
 });

@@ -1,4 +1,7 @@
+import { csvCell } from '../common/csv';
 import { AuditEventView } from './audit.repository';
+
+export { csvCell };
 
 /** The export's columns, in order: every hashed field plus the two chain links. */
 export const CSV_COLUMNS: (keyof AuditEventView)[] = [
@@ -20,19 +23,6 @@ export const CSV_COLUMNS: (keyof AuditEventView)[] = [
   'prevHash',
   'hash',
 ];
-
-// Cells a spreadsheet would run as a formula (OWASP "CSV injection"): a leading =, +, -, @, tab
-// or carriage return. They get a leading apostrophe, which spreadsheets show as text; the JSONL
-// export is the exact, hash-verifiable form.
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/** One RFC 4180 cell: quoted when it holds a quote, comma or line break; quotes doubled. */
-export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let text = typeof value === 'string' ? value : JSON.stringify(value);
-  if (FORMULA_START.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 export function csvHeader(): string {
   return CSV_COLUMNS.join(',') + '\r\n';

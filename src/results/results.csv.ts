@@ -1,15 +1,7 @@
+import { csvCell } from '../common/csv';
 import { ResultRow } from './results.service';
 
-/**
- * A cell that a spreadsheet would run as a formula (=, +, -, @, or a leading tab/CR) gets a
- * leading apostrophe: subject codes and rationales are typed by people and must stay text.
- */
-export function csvCell(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return String(value);
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
+export { csvCell };
 
 const READ_FIELDS = [
   'raterId',

@@ -69,3 +69,28 @@ export function StatusBar({ counts }: { counts: Record<SetStatus, number> }) {
     </div>
   );
 }
+
+/** The "Status" filter of set lists: any status, or one of the photo-set statuses. */
+export function StatusFilter({
+  id,
+  value,
+  onChange,
+}: {
+  id: string;
+  value: string;
+  onChange: (status: string) => void;
+}) {
+  return (
+    <div className="field inline">
+      <label htmlFor={id}>Status</label>
+      <select id={id} value={value} onChange={(event) => onChange(event.target.value)}>
+        <option value="">Any</option>
+        {SET_STATUSES.map((status) => (
+          <option key={status} value={status}>
+            {STATUS_LABELS[status]}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}

@@ -4,9 +4,8 @@ import { Link } from 'react-router';
 import { api } from '../api';
 import { ErrorBox, Loading } from '../components/ErrorBox';
 import { Pager, useCursorPages } from '../components/Pager';
-import { STATUS_LABELS } from '../components/StatusBar';
+import { STATUS_LABELS, StatusFilter } from '../components/StatusBar';
 import { useSession } from '../session';
-import { SET_STATUSES } from '../types';
 
 const PAGE_SIZE = 25;
 
@@ -29,24 +28,14 @@ export function PhotoSetsPanel({ studyId }: { studyId: string }) {
   return (
     <div className="stack">
       <div className="filters">
-        <div className="field inline">
-          <label htmlFor="sets-status">Status</label>
-          <select
-            id="sets-status"
-            value={status}
-            onChange={(event) => {
-              setStatus(event.target.value);
-              pages.reset();
-            }}
-          >
-            <option value="">Any</option>
-            {SET_STATUSES.map((value) => (
-              <option key={value} value={value}>
-                {STATUS_LABELS[value]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <StatusFilter
+          id="sets-status"
+          value={status}
+          onChange={(value) => {
+            setStatus(value);
+            pages.reset();
+          }}
+        />
         <div className="field inline">
           <label htmlFor="sets-subject">Subject code</label>
           <input

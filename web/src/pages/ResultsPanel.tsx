@@ -3,9 +3,9 @@ import { useState } from 'react';
 import { api } from '../api';
 import { ErrorBox, Loading } from '../components/ErrorBox';
 import { Pager, usePaged } from '../components/Pager';
-import { STATUS_LABELS } from '../components/StatusBar';
+import { STATUS_LABELS, StatusFilter } from '../components/StatusBar';
 import { formatSalt } from '../salt';
-import { SET_STATUSES, type ResultRow } from '../types';
+import { type ResultRow } from '../types';
 
 function sourceLabel(row: ResultRow): string {
   if (row.source === 'adjudicated')
@@ -42,24 +42,14 @@ export function ResultsPanel({ studyId }: { studyId: string }) {
             }}
           />
         </div>
-        <div className="field inline">
-          <label htmlFor="results-status">Status</label>
-          <select
-            id="results-status"
-            value={status}
-            onChange={(event) => {
-              setStatus(event.target.value);
-              paged.reset();
-            }}
-          >
-            <option value="">Any</option>
-            {SET_STATUSES.map((value) => (
-              <option key={value} value={value}>
-                {STATUS_LABELS[value]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <StatusFilter
+          id="results-status"
+          value={status}
+          onChange={(value) => {
+            setStatus(value);
+            paged.reset();
+          }}
+        />
         <div className="field inline">
           <label htmlFor="results-source">Final score from</label>
           <select

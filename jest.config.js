@@ -1,7 +1,7 @@
 // Unit specs live beside the code; integration specs in test/ run against real Postgres and Redis.
 const transform = { '^.+\\.(ts|js|mjs)$': '<rootDir>/test/support/jest-transform.js' };
 // ESM-only packages that jest must compile to CommonJS (see test/support/jest-transform.js).
-const transformIgnorePatterns = ['/node_modules/(?!(@nestjs|nestjs-pino)/)'];
+const transformIgnorePatterns = ['/node_modules/(?!@nestjs/)'];
 
 const shared = { rootDir: __dirname, transform, transformIgnorePatterns, testEnvironment: 'node' };
 

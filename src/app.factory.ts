@@ -5,13 +5,12 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { DomainError } from './common/domain-error';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { RequestContext } from './common/request-context';
 import { AppConfig } from './config/app-config';
-import { requestIdOf } from './logging';
+import { createLogger, httpLogger, PinoLoggerService, requestIdOf } from './logging';
 import { serveWebApp } from './web-app';
 
 export const API_PREFIX = 'api/v1';
@@ -37,7 +36,8 @@ export async function createHttpApp(config: AppConfig): Promise<NestExpressAppli
     bufferLogs: true,
     abortOnError: false,
   });
-  app.useLogger(app.get(Logger));
+  const logger = createLogger(config);
+  app.useLogger(new PinoLoggerService(logger));
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.use(
@@ -56,7 +56,7 @@ export async function createHttpApp(config: AppConfig): Promise<NestExpressAppli
   );
   app.use(cookieParser());
   app.use((request: Request & { id?: string }, response: Response, next: NextFunction) => {
-    // Runs before the logger's middleware, which then reuses this id on every log line.
+    // Runs before the access log's middleware, which then reuses this id on its line.
     const requestId = requestIdOf(request);
     request.id = requestId;
     response.setHeader('X-Request-Id', requestId);
@@ -65,6 +65,7 @@ export async function createHttpApp(config: AppConfig): Promise<NestExpressAppli
       next,
     );
   });
+  app.use(httpLogger(logger));
   app.useBodyParser('json', { limit: '1mb' });
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'api/docs', method: RequestMethod.ALL }] });
   app.useGlobalPipes(validationPipe);
@@ -92,7 +93,7 @@ export async function createWorkerContext(config: AppConfig): Promise<INestAppli
     bufferLogs: true,
     abortOnError: false,
   });
-  context.useLogger(context.get(Logger));
+  context.useLogger(new PinoLoggerService(createLogger(config)));
   context.enableShutdownHooks();
   return context;
 }

@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
 import { AdjudicationModule } from './adjudication/adjudication.module';
 import { AgreementModule } from './agreement/agreement.module';
 import { AuditModule } from './audit/audit.module';
@@ -9,7 +8,6 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
-import { loggerOptions } from './logging';
 import { PhotoSetsModule } from './photo-sets/photo-sets.module';
 import { QueueModule } from './queue/queue.module';
 import { ReadsModule } from './reads/reads.module';
@@ -30,7 +28,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerOptions(config)),
         DatabaseModule,
         QueueModule.register({ workers }),
         AuditModule,

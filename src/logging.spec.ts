@@ -1,21 +1,31 @@
 import { Writable } from 'node:stream';
-import pino from 'pino';
+import { RequestContext } from './common/request-context';
 import { loadConfig } from './config/app-config';
-import { loggerOptions } from './logging';
+import { createLogger, PinoLoggerService } from './logging';
+
+function capture(): { sink: Writable; lines: () => Record<string, unknown>[]; raw: () => string } {
+  let output = '';
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      output += chunk.toString();
+      done();
+    },
+  });
+  return {
+    sink,
+    raw: () => output,
+    lines: () =>
+      output
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
+}
 
 describe('structured logs', () => {
   it('redact passwords, tokens, cookies and authorization headers', () => {
-    let output = '';
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        output += chunk.toString();
-        done();
-      },
-    });
-    const options = loggerOptions(loadConfig({ DATABASE_URL: 'postgres://x/y' })).pinoHttp as {
-      redact: pino.LoggerOptions['redact'];
-    };
-    const logger = pino({ redact: options.redact }, sink);
+    const out = capture();
+    const logger = createLogger(loadConfig({ DATABASE_URL: 'postgres://x/y' }), out.sink);
     logger.info(
       {
         req: {
@@ -27,7 +37,30 @@ describe('structured logs', () => {
       },
       'request',
     );
-    expect(JSON.parse(output)).toMatchObject({ msg: 'request' });
-    expect(output).not.toMatch(/SECRET/);
+    expect(out.lines()[0]).toMatchObject({ msg: 'request' });
+    expect(out.raw()).not.toMatch(/SECRET/);
+  });
+
+  it("carry Nest's context, an error's stack and the request id", () => {
+    const out = capture();
+    const nestLogger = new PinoLoggerService(createLogger({ logLevel: 'info' }, out.sink));
+    RequestContext.run({ requestId: 'req-12345678' }, () => {
+      nestLogger.log('assigned', 'AssignmentService');
+      nestLogger.error('job failed', 'Error: boom\n    at x', 'Worker');
+    });
+    nestLogger.warn(new Error('plain error'));
+    nestLogger.debug('not written at info level');
+    const [info, error, warn, ...more] = out.lines();
+    expect(info).toMatchObject({
+      level: 30,
+      msg: 'assigned',
+      context: 'AssignmentService',
+      requestId: 'req-12345678',
+    });
+    expect(error).toMatchObject({ level: 50, msg: 'job failed', context: 'Worker' });
+    expect(error.stack).toContain('boom');
+    expect(warn).toMatchObject({ level: 40, msg: 'plain error' });
+    expect(warn.requestId).toBeUndefined();
+    expect(more).toEqual([]);
   });
 });

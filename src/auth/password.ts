@@ -1,20 +1,19 @@
-import * as argon2 from 'argon2';
+import { hash, verify } from '@node-rs/argon2';
 
 // OWASP's argon2id baseline (19 MiB, t=2, p=1): slow for guessing, quick enough for a login.
-const OPTIONS = {
-  type: argon2.argon2id as 2,
-  memoryCost: 19_456,
-  timeCost: 2,
-  parallelism: 1,
-} as const;
+// @node-rs/argon2 ships its binary as a per-platform package, so it loads without an install
+// script or a compiler (the slim image has neither). Its default algorithm is argon2id; the spec
+// checks the PHC string says so.
+const OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, OPTIONS);
+  return hash(password, OPTIONS);
 }
 
+/** Verifies any argon2 PHC string, including those stored before the library changed. */
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
   try {
-    return await argon2.verify(hash, password);
+    return await verify(hash, password);
   } catch {
     return false;
   }

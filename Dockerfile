@@ -1,17 +1,22 @@
 # syntax=docker/dockerfile:1
+# scripts/image-smoke.mjs runs this file's stages without a Docker engine (same commands, same
+# flags, the same Node major), so keep to FROM, WORKDIR, ENV, COPY, RUN, USER, EXPOSE, VOLUME,
+# HEALTHCHECK and CMD; it refuses anything else.
+
 # Build stage: install everything, compile the server and the web app.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# Native modules (argon2, sharp) ship prebuilt binaries; no install scripts are needed.
+# No install scripts: the slim image has no compiler, and none is needed. Native modules come as
+# per-platform packages (@node-rs/argon2, @img/sharp-*) that npm picks without running anything.
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY web ./web
-RUN npm run build && npm prune --omit=dev
+RUN npm run build && npm prune --omit=dev --ignore-scripts
 
 # Runtime stage: production dependencies and the compiled output only, as an unprivileged user.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     PORT=3000 \
     STORAGE_DIR=/data/photos \

@@ -28,6 +28,7 @@ describe('loadConfig', () => {
     [{ SALT_ADMIN_EMAIL: 'a@b.c' }, 'SALT_ADMIN_PASSWORD'],
     [{ SALT_ADMIN_EMAIL: 'a@b.c', SALT_ADMIN_PASSWORD: 'short' }, 'SALT_ADMIN_PASSWORD'],
     [{ QUEUE_PREFIX: 'a b' }, 'QUEUE_PREFIX'],
+    [{ SALT_APP_DB_ROLE: 'salt_app; DROP TABLE users' }, 'SALT_APP_DB_ROLE'],
   ])('rejects %p naming %s', (extra, variable) => {
     expect(() => loadConfig({ ...base, ...extra })).toThrow(
       expect.objectContaining({ variable }) as Error,

@@ -10,6 +10,8 @@ export interface AppConfig {
   queuePrefix: string;
   storageDir: string;
   migrateOnStart: boolean;
+  /** A non-owner role that migrations grant the app's privileges to (docs/database-roles.md). */
+  appDbRole?: string;
   adminEmail?: string;
   adminPassword?: string;
   passwordMinLength: number;
@@ -112,6 +114,10 @@ export function loadConfig(env: Env): AppConfig {
       `must be at least ${passwordMinLength} characters long`,
     );
   }
+  const appDbRole = optional(env, 'SALT_APP_DB_ROLE');
+  if (appDbRole && !/^[a-z_][a-z0-9_]{0,62}$/.test(appDbRole)) {
+    throw new ConfigError('SALT_APP_DB_ROLE', 'must be a lower-case Postgres role name');
+  }
   const queuePrefix = optional(env, 'QUEUE_PREFIX') ?? 'salt';
   if (!/^[A-Za-z0-9_{}.-]{1,64}$/.test(queuePrefix)) {
     throw new ConfigError('QUEUE_PREFIX', 'may hold only letters, digits, _ . - { }');
@@ -124,6 +130,7 @@ export function loadConfig(env: Env): AppConfig {
     queuePrefix,
     storageDir: resolve(optional(env, 'STORAGE_DIR') ?? './data/photos'),
     migrateOnStart: boolean(env, 'SALT_MIGRATE', true),
+    appDbRole,
     adminEmail: adminEmail?.toLowerCase(),
     adminPassword,
     passwordMinLength,

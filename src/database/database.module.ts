@@ -2,6 +2,7 @@ import { Global, Inject, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { AfterCommit } from './after-commit';
 import { APP_CONFIG } from '../config/config.module';
 import { dataSourceOptions } from './data-source-options';
 import { runMigrations } from './migrate';
@@ -22,8 +23,8 @@ import { TransactionService } from './transaction.service';
       }),
     }),
   ],
-  providers: [TransactionService],
-  exports: [TransactionService],
+  providers: [TransactionService, AfterCommit],
+  exports: [TransactionService, AfterCommit],
 })
 export class DatabaseModule implements OnModuleInit {
   private readonly logger = new Logger(DatabaseModule.name);
@@ -35,7 +36,7 @@ export class DatabaseModule implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     if (!this.config.migrateOnStart) return;
-    const applied = await runMigrations(this.dataSource);
+    const applied = await runMigrations(this.dataSource, { appRole: this.config.appDbRole });
     if (applied.length) this.logger.log(`applied migrations: ${applied.join(', ')}`);
   }
 }

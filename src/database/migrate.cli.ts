@@ -10,8 +10,9 @@ async function main(): Promise<void> {
   const dataSource = new DataSource(dataSourceOptions(config));
   await dataSource.initialize();
   try {
-    const applied = await runMigrations(dataSource);
+    const applied = await runMigrations(dataSource, { appRole: config.appDbRole });
     console.log(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date');
+    if (config.appDbRole) console.log(`granted the app's privileges to ${config.appDbRole}`);
   } finally {
     await dataSource.destroy();
   }

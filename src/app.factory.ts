@@ -1,22 +1,29 @@
-import { INestApplicationContext, RequestMethod, ValidationPipe } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { INestApplicationContext, RequestMethod } from '@nestjs/common';
+import { NestFactory, Reflector } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
-import { NextFunction, Request, Response } from 'express';
+import { json, NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { AppModule } from './app.module';
+import { ApiValidationPipe } from './common/api-validation.pipe';
 import { DomainError } from './common/domain-error';
 import { HttpExceptionFilter } from './common/http-exception.filter';
+import { rejectDeepJson } from './common/json-depth';
+import { MediaTypeInterceptor } from './common/media-type.interceptor';
 import { RequestContext } from './common/request-context';
+import { refuseCrossSiteWrites } from './common/same-origin';
 import { AppConfig } from './config/app-config';
 import { createLogger, httpLogger, PinoLoggerService, requestIdOf } from './logging';
 import { serveWebApp } from './web-app';
 
 export const API_PREFIX = 'api/v1';
 
-/** Validation errors list one message per field, e.g. "top must not be greater than 100". */
-export const validationPipe = new ValidationPipe({
+/**
+ * Validation errors list one message per field, e.g. "top must not be greater than 100". Text
+ * that cannot be stored (NUL, lone surrogates) is refused first, in the same pipe.
+ */
+export const validationPipe = new ApiValidationPipe({
   whitelist: true,
   forbidNonWhitelisted: true,
   transform: true,
@@ -35,6 +42,8 @@ export async function createHttpApp(config: AppConfig): Promise<NestExpressAppli
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
     bufferLogs: true,
     abortOnError: false,
+    // Only the JSON parser below: no urlencoded parser, so a form post never reaches a route.
+    bodyParser: false,
   });
   const logger = createLogger(config);
   app.useLogger(new PinoLoggerService(logger));
@@ -66,9 +75,11 @@ export async function createHttpApp(config: AppConfig): Promise<NestExpressAppli
     );
   });
   app.use(httpLogger(logger));
-  app.useBodyParser('json', { limit: '1mb' });
+  app.use(refuseCrossSiteWrites(config.publicOrigin));
+  app.use(json({ limit: '1mb', verify: rejectDeepJson }));
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'api/docs', method: RequestMethod.ALL }] });
   app.useGlobalPipes(validationPipe);
+  app.useGlobalInterceptors(new MediaTypeInterceptor(app.get(Reflector)));
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();
 

@@ -10,6 +10,7 @@ export type DomainErrorCode =
   | 'unauthenticated'
   | 'too-many-requests'
   | 'payload-too-large'
+  | 'unsupported-media-type'
   | 'unavailable';
 
 export class DomainError extends Error {

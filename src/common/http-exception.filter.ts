@@ -17,6 +17,7 @@ const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   unauthenticated: HttpStatus.UNAUTHORIZED,
   'too-many-requests': HttpStatus.TOO_MANY_REQUESTS,
   'payload-too-large': HttpStatus.PAYLOAD_TOO_LARGE,
+  'unsupported-media-type': HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   unavailable: HttpStatus.SERVICE_UNAVAILABLE,
 };
 

@@ -16,7 +16,14 @@ export interface AppConfig {
   adminPassword?: string;
   passwordMinLength: number;
   sessionTtlHours: number;
+  /** Session cookie only over https. Defaults to on when NODE_ENV=production. */
   cookieSecure: boolean;
+  /**
+   * The origin browsers load the app from (scheme, host and port), e.g. https://salt.example.org.
+   * Unsafe requests from a browser on any other origin are refused. Unset: the origin each
+   * request was addressed to (its Host header), which suits localhost and development.
+   */
+  publicOrigin?: string;
   /** Express 'trust proxy': how many proxy hops to trust for the client IP (0 = none). */
   trustProxy: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -94,6 +101,31 @@ function url(env: Env, name: string, protocols: string[], fallback?: string): st
   return raw;
 }
 
+/** An origin is a scheme, host and optional port: nothing after it. */
+function origin(env: Env, name: string): string | undefined {
+  const raw = optional(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `is not a valid origin such as https://salt.example.org`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ConfigError(name, 'must start with http:// or https://');
+  }
+  if (
+    parsed.username ||
+    parsed.password ||
+    parsed.pathname !== '/' ||
+    parsed.search ||
+    parsed.hash
+  ) {
+    throw new ConfigError(name, `must be only a scheme, host and port, e.g. ${parsed.origin}`);
+  }
+  return parsed.origin;
+}
+
 /**
  * Validates the environment once, at start-up. Every other part of the app receives the typed
  * result; nothing else reads process.env, so a bad value fails here with the variable's name.
@@ -135,7 +167,9 @@ export function loadConfig(env: Env): AppConfig {
     adminPassword,
     passwordMinLength,
     sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30),
-    cookieSecure: boolean(env, 'COOKIE_SECURE', false),
+    // Production runs behind https; plain-http development and localhost set it off.
+    cookieSecure: boolean(env, 'COOKIE_SECURE', optional(env, 'NODE_ENV') === 'production'),
+    publicOrigin: origin(env, 'PUBLIC_ORIGIN'),
     trustProxy: integer(env, 'TRUST_PROXY', 0, 0, 10),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     loginFailuresPerMinute: integer(env, 'LOGIN_FAILURES_PER_MINUTE', 5, 1, 1000),

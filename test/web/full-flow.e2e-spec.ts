@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { Browser, Page } from 'playwright-core';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApp, TestApp } from '../support/test-app';
+import { A11yAudit } from './a11y';
 import {
   buildWebApp,
   launchChromium,
@@ -37,6 +38,7 @@ describe('the web app in a real browser', () => {
   let browser: Browser;
   let baseURL: string;
   const pages: UserPage[] = [];
+  const a11y = new A11yAudit();
 
   beforeAll(async () => {
     webDir = buildWebApp();
@@ -97,6 +99,7 @@ describe('the web app in a real browser', () => {
     // Inline validation before anything is sent.
     await admin.getByRole('button', { name: 'Create user' }).click();
     await admin.getByText('Enter a valid email address.').waitFor();
+    await a11y.check(admin, '01a-admin-user-errors');
     for (const p of people) {
       const form = admin.getByRole('form', { name: 'Create a user' });
       await form.getByLabel('Name').fill(p.name);
@@ -106,7 +109,7 @@ describe('the web app in a real browser', () => {
       await form.getByRole('button', { name: 'Create user' }).click();
       await admin.getByText(`Created ${p.email}.`).waitFor();
     }
-    await screenshot(admin, '01-admin-users');
+    await a11y.capture(admin, '01-admin-users');
 
     await admin.getByRole('link', { name: 'Studies' }).click();
     await admin.getByRole('button', { name: 'New study…' }).click();
@@ -123,16 +126,17 @@ describe('the web app in a real browser', () => {
       await addMember.getByRole('button', { name: 'Add member' }).click();
       await admin.getByRole('cell', { name: p.email }).waitFor();
     }
-    await screenshot(admin, '02-admin-members');
+    await a11y.capture(admin, '02-admin-members');
 
     await admin.getByRole('link', { name: 'Settings' }).click();
     await admin.getByLabel('Discordant when |A − B| exceeds (SALT points)').fill('8');
     await admin.getByRole('button', { name: 'Save settings' }).click();
     await admin.getByText('Say why the charter changes.').waitFor();
+    await a11y.check(admin, '03a-admin-settings-errors');
     await admin.getByLabel(/Reason for the change/).fill('Charter v2: tighter agreement limit');
     await admin.getByRole('button', { name: 'Save settings' }).click();
     await admin.getByText('Saved.').waitFor();
-    await screenshot(admin, '03-admin-settings');
+    await a11y.capture(admin, '03-admin-settings');
 
     // A server error shows its message and the request id to quote.
     await admin.getByRole('link', { name: 'Studies' }).click();
@@ -143,10 +147,12 @@ describe('the web app in a real browser', () => {
     const serverError = admin.getByRole('alert');
     await serverError.getByText(/^Request ID: \S+/).waitFor();
     expect(await serverError.innerText()).toMatch(/already exists/i);
-    await screenshot(admin, '03b-admin-server-error');
+    await a11y.capture(admin, '03b-admin-server-error');
   }
 
   async function coordinatorAddsSets(coordinator: Page): Promise<void> {
+    await coordinator.getByRole('link', { name: STUDY }).waitFor();
+    await a11y.check(coordinator, '04a-coordinator-studies');
     await coordinator.getByRole('link', { name: STUDY }).click();
     await coordinator.getByRole('link', { name: 'Upload' }).click();
     await coordinator.getByLabel('Subject code').fill(SUBJECT);
@@ -163,7 +169,7 @@ describe('the web app in a real browser', () => {
       );
     }
     await coordinator.getByRole('img', { name: /Preview of the Right/ }).waitFor();
-    await screenshot(coordinator, '04-coordinator-upload');
+    await a11y.capture(coordinator, '04-coordinator-upload');
     await coordinator.getByRole('button', { name: 'Upload photo set' }).click();
     await coordinator.getByText('Uploaded. The set is being processed').waitFor();
 
@@ -184,7 +190,7 @@ describe('the web app in a real browser', () => {
       .getByRole('cell', { name: /missing\.jpg/ })
       .first()
       .waitFor();
-    await screenshot(coordinator, '05-coordinator-import-errors');
+    await a11y.capture(coordinator, '05-coordinator-import-errors');
     // ...and a good one runs to completion.
     await archive.setInputFiles({
       name: 'good.zip',
@@ -203,13 +209,15 @@ describe('the web app in a real browser', () => {
       .locator('dd[data-status="reading"]')
       .filter({ hasText: '2' })
       .waitFor({ timeout: 60_000 });
-    await screenshot(coordinator, '05b-coordinator-progress');
+    await a11y.capture(coordinator, '05b-coordinator-progress');
     await coordinator.getByRole('link', { name: 'Photo sets' }).click();
+    await coordinator.getByRole('link', { name: SUBJECT }).waitFor();
+    await a11y.check(coordinator, '05c-coordinator-sets');
     await coordinator.getByRole('link', { name: SUBJECT }).click();
     for (const view of ['Top (40%)', 'Back (24%)', 'Left (18%)', 'Right (18%)']) {
       await coordinator.getByRole('img', { name: `${view} view` }).waitFor();
     }
-    await screenshot(coordinator, '05c-coordinator-set');
+    await a11y.capture(coordinator, '05c-coordinator-set');
   }
 
   async function adjudicatorDecides(adjudicator: Page): Promise<void> {
@@ -217,6 +225,7 @@ describe('the web app in a real browser', () => {
       .getByTestId('queue-counts')
       .filter({ hasText: '2 left' })
       .waitFor({ timeout: 60_000 });
+    await a11y.check(adjudicator, '10b-adjudicator-queue');
     await adjudicator.getByRole('button', { name: 'Start adjudicating' }).click();
     await adjudicator.waitForURL(/\/adjudication\//);
     await adjudicator.locator('[data-rule="max-difference"]').waitFor();
@@ -224,7 +233,7 @@ describe('the web app in a real browser', () => {
     const salts = await adjudicator.locator('.salt-compare tbody td').allInnerTexts();
     expect(salts.slice(0, 2).sort()).toEqual(['10.8', '42.2']);
     expect(salts[2]).toBe('31.4');
-    await screenshot(adjudicator, '11-adjudicator-compare-1024');
+    await a11y.capture(adjudicator, '11-adjudicator-compare-1024');
     const firstCode = (await adjudicator.locator('.read-code').innerText()).trim();
     // The rationale is required whatever the choice.
     await adjudicator.getByRole('radio', { name: /^Read A/ }).check();
@@ -245,7 +254,7 @@ describe('the web app in a real browser', () => {
       await own.getByLabel(VIEW_LABEL[view], { exact: true }).fill(value);
     }
     await own.getByTestId('live-salt').filter({ hasText: '33.4' }).waitFor();
-    await screenshot(adjudicator, '11b-adjudicator-own-read');
+    await a11y.capture(adjudicator, '11b-adjudicator-own-read');
     await own.getByRole('button', { name: 'Record own read' }).click();
 
     // Straight on to the second pair: choose Read A.
@@ -254,6 +263,7 @@ describe('the web app in a real browser', () => {
     await adjudicator.getByLabel(/Rationale/).fill('Read A matches the visible vertex loss.');
     await adjudicator.getByRole('button', { name: 'Record decision' }).click();
     await adjudicator.getByText('All discordant pairs are decided.').waitFor();
+    await a11y.check(adjudicator, '11c-adjudicator-done');
   }
 
   async function coordinatorSeesResults(coordinator: Page): Promise<void> {
@@ -270,23 +280,27 @@ describe('the web app in a real browser', () => {
     expect(finals).toHaveLength(2);
     expect(finals).toContain('33.4');
     expect(['10.8', '42.2']).toContain(finals.find((value) => value !== '33.4'));
-    await screenshot(coordinator, '12-coordinator-results');
+    await a11y.capture(coordinator, '12-coordinator-results');
     await coordinator.setViewportSize({ width: 1024, height: 768 });
-    await screenshot(coordinator, '12b-coordinator-results-1024');
+    await a11y.capture(coordinator, '12b-coordinator-results-1024');
   }
 
   async function auditorReviews(auditor: Page): Promise<void> {
     await auditor.getByRole('heading', { name: 'Audit trail' }).waitFor();
     await auditor.getByRole('cell', { name: 'adjudication.decided' }).first().waitFor();
-    await screenshot(auditor, '13-auditor-trail');
+    await a11y.capture(auditor, '13-auditor-trail');
     await auditor.getByRole('link', { name: 'Studies' }).click();
     await auditor.getByRole('link', { name: STUDY }).click();
     await auditor.getByRole('link', { name: 'Photo sets' }).click();
-    await auditor
-      .getByRole('row')
-      .filter({ hasText: SUBJECT })
-      .getByRole('link', { name: 'Timeline' })
-      .click();
+    const setRow = auditor.getByRole('row').filter({ hasText: SUBJECT });
+    // Final sets wear the "Final" badge, in the list and on the set's own page.
+    await setRow.locator('.status-final').waitFor();
+    await a11y.check(auditor, '13b-auditor-sets');
+    await setRow.getByRole('link', { name: SUBJECT }).click();
+    await auditor.locator('.status-final').waitFor();
+    await a11y.capture(auditor, '13c-auditor-set');
+    await auditor.getByRole('link', { name: '← Photo sets', exact: true }).click();
+    await setRow.getByRole('link', { name: 'Timeline' }).click();
     await auditor.getByRole('heading', { name: 'Entity timeline' }).waitFor();
     for (const action of ['photo-set.uploaded', 'read.submitted', 'adjudication.decided']) {
       await auditor.getByRole('cell', { name: action }).first().waitFor();
@@ -295,12 +309,12 @@ describe('the web app in a real browser', () => {
     const verdict = auditor.getByTestId('verify-result');
     await verdict.waitFor();
     expect(await verdict.innerText()).toMatch(/^Chain intact: \d+ events checked\.$/);
-    await screenshot(auditor, '14-auditor-timeline');
+    await a11y.capture(auditor, '14-auditor-timeline');
     await auditor.getByRole('link', { name: 'Studies' }).click();
     await auditor.getByRole('link', { name: STUDY }).click();
     await auditor.getByRole('link', { name: 'Agreement' }).click();
     await auditor.getByText('2 (2 discordant)').waitFor();
-    await screenshot(auditor, '15-auditor-agreement');
+    await a11y.capture(auditor, '15-auditor-agreement');
   }
 
   it(
@@ -312,9 +326,12 @@ describe('the web app in a real browser', () => {
         const coordinator = await as('coordinator');
         await coordinatorAddsSets(coordinator);
 
-        const rater1 = await asRater(scoreTwoSetsWithMouse);
+        const rater1 = await asRater((page) => scoreTwoSetsWithMouse(page, a11y));
         // The keyboard-only rater works on a 1024×768 tablet.
-        const rater2 = await asRater(scoreTwoSetsByKeyboard, { width: 1024, height: 768 });
+        const rater2 = await asRater((page) => scoreTwoSetsByKeyboard(page, a11y), {
+          width: 1024,
+          height: 768,
+        });
         // Blinding: nothing a rater's browser received or showed names subject, visit or date.
         for (const { responses, seen } of [rater1, rater2]) {
           expect(
@@ -337,20 +354,23 @@ describe('the web app in a real browser', () => {
         await admin.getByLabel('Token name').fill('export script');
         await admin.getByRole('button', { name: 'Create token' }).click();
         expect((await admin.getByTestId('new-token').innerText()).length).toBeGreaterThan(20);
-        await screenshot(admin, '18-account-token-1024');
+        await a11y.capture(admin, '18-account-token-1024');
         await admin.getByRole('button', { name: 'Revoke export script' }).click();
         await admin.getByText('No active tokens.').waitFor();
         await admin.getByRole('link', { name: 'Users' }).click();
-        await screenshot(admin, '17-admin-users-1024');
+        await a11y.capture(admin, '17-admin-users-1024');
         await admin.getByRole('button', { name: 'Deactivate Otto Auditor' }).click();
         await admin.getByRole('button', { name: 'Reactivate Otto Auditor' }).waitFor();
         // The auditor, still on the agreement view, asks for other categories: a new request.
         await auditor.getByLabel('Categories for kappa').selectOption('olsen-s');
         await auditor.getByRole('heading', { name: 'Your session has ended' }).waitFor();
         expect(new URL(auditor.url()).pathname).toBe('/expired');
-        await screenshot(auditor, '16-session-expired');
+        await a11y.capture(auditor, '16-session-expired');
         // No screen threw or logged an error along the way.
         expect(pages.flatMap((userPage) => userPage.errors)).toEqual([]);
+        // axe found nothing, of any impact, on any screen, signed in as any role.
+        expect(a11y.screens.length).toBeGreaterThanOrEqual(30);
+        expect(a11y.report()).toEqual([]);
       }),
     300_000,
   );

@@ -1,5 +1,6 @@
 import { Page } from 'playwright-core';
-import { screenshot, signIn } from './browser';
+import { A11yAudit } from './a11y';
+import { signIn } from './browser';
 import { person, readScreen, VIEW_LABEL } from './flow-fixtures';
 
 /**
@@ -7,13 +8,13 @@ import { person, readScreen, VIEW_LABEL } from './flow-fixtures';
  * validation, the live SALT, draft autosave across a reload, the enlarged view and the move
  * straight on to the next set. Returns the titles, URLs and page HTML the rater saw.
  */
-export async function scoreTwoSetsWithMouse(r1: Page): Promise<string[]> {
+export async function scoreTwoSetsWithMouse(r1: Page, a11y: A11yAudit): Promise<string[]> {
   const seen: string[] = [];
   await signIn(r1, person('rater1').email, person('rater1').password);
   const counts = r1.getByTestId('queue-counts');
   await counts.filter({ hasText: '2 left' }).waitFor();
   expect(await counts.innerText()).toMatch(/2\s*left\s*0\s*done today/);
-  await screenshot(r1, '06-rater-queue');
+  await a11y.capture(r1, '06-rater-queue');
   await r1.getByRole('button', { name: 'Start reading' }).click();
   await r1.waitForURL(/\/read\//);
   const first = await readScreen(r1);
@@ -35,7 +36,7 @@ export async function scoreTwoSetsWithMouse(r1: Page): Promise<string[]> {
   expect(await field('right').inputValue()).toBe('80');
   expect(await field('top').inputValue()).toBe('50');
   await r1.getByTestId('live-salt').filter({ hasText: '42.2' }).waitFor();
-  await screenshot(r1, '07-rater-scoring');
+  await a11y.capture(r1, '07-rater-scoring');
   seen.push(...(await readScreen(r1)).seen);
   // A view opens large; the wheel zooms it.
   await r1.getByRole('button', { name: 'Open Top (40%) view large' }).click();
@@ -77,11 +78,11 @@ export async function scoreTwoSetsWithMouse(r1: Page): Promise<string[]> {
   for (const spread of [60, 80, 100, 120]) await touch('touchMove', spread);
   await touch('touchEnd', 0);
   expect(await zoomOf()).toBeGreaterThan(beforePinch);
-  await screenshot(r1, '08-rater-view-zoomed');
+  await a11y.capture(r1, '08-rater-view-zoomed');
   await r1.getByRole('button', { name: 'Close' }).click();
   await r1.getByRole('button', { name: 'Submit read…' }).click();
   await r1.getByRole('dialog', { name: `Submit read ${first.code}?` }).waitFor();
-  await screenshot(r1, '09-rater-confirm');
+  await a11y.capture(r1, '09-rater-confirm');
   await r1.getByRole('button', { name: 'Submit and next' }).click();
 
   // Straight on to the next set, with a fresh form.
@@ -103,19 +104,20 @@ export async function scoreTwoSetsWithMouse(r1: Page): Promise<string[]> {
   await r1.getByRole('button', { name: 'Submit read…' }).click();
   await r1.getByRole('button', { name: 'Submit and next' }).click();
   await r1.getByText('All caught up.').waitFor();
+  await a11y.check(r1, '09b-rater-caught-up');
   expect(await counts.innerText()).toMatch(/0\s*left\s*2\s*done today/);
   seen.push(await r1.title(), r1.url(), await r1.content());
   return seen;
 }
 
 /** Rater 2 scores both sets by keyboard alone (10/5/15/16 → 10.8). */
-export async function scoreTwoSetsByKeyboard(r2: Page): Promise<string[]> {
+export async function scoreTwoSetsByKeyboard(r2: Page, a11y: A11yAudit): Promise<string[]> {
   const seen: string[] = [];
   const k = r2.keyboard;
   await r2.goto('/login');
   // The email field has focus on arrival.
   await r2.locator('#login-email:focus').waitFor();
-  await screenshot(r2, '00-login-1024');
+  await a11y.capture(r2, '00-login-1024');
   await k.type(person('rater2').email);
   await k.press('Tab');
   await k.type(person('rater2').password);
@@ -146,7 +148,7 @@ export async function scoreTwoSetsByKeyboard(r2: Page): Promise<string[]> {
     // 10/5/15/16 → 10.8: discordant with 42.2 by difference and across the threshold 20.
     await r2.getByTestId('live-salt').filter({ hasText: '10.8' }).waitFor();
     expect(await r2.getByLabel(VIEW_LABEL.left, { exact: true }).inputValue()).toBe('15');
-    if (set === 0) await screenshot(r2, '10-rater-keyboard-1024');
+    if (set === 0) await a11y.capture(r2, '10-rater-keyboard-1024');
     seen.push(...(await readScreen(r2)).seen);
     await k.press('Enter');
     await r2.getByRole('dialog', { name: `Submit read ${screen.code}?` }).waitFor();

@@ -58,6 +58,8 @@ interface ScoreFormProps {
   extraPerView?: (view: View) => ReactNode;
   /** Global 1–4 shortcuts are off while another form owns the keyboard. */
   shortcuts?: boolean;
+  /** The views' heading level: one below the heading the form sits under (default 3). */
+  headingLevel?: 2 | 3;
 }
 
 /**
@@ -74,6 +76,7 @@ export function ScoreForm(props: ScoreFormProps) {
   const fields = useRef<Partial<Record<View, HTMLInputElement | null>>>({});
   const form = useRef<HTMLFormElement>(null);
   const shortcuts = props.shortcuts ?? true;
+  const ViewHeading = props.headingLevel === 2 ? 'h2' : 'h3';
 
   const focusView = (view: View) => {
     const field = fields.current[view];
@@ -158,9 +161,9 @@ export function ScoreForm(props: ScoreFormProps) {
               className={`view-card${focused === view ? ' active' : ''}`}
               aria-labelledby={`${id}-heading`}
             >
-              <h3 id={`${id}-heading`}>
+              <ViewHeading id={`${id}-heading`}>
                 <kbd>{index + 1}</kbd> {VIEW_LABELS[view]}
-              </h3>
+              </ViewHeading>
               <button
                 type="button"
                 className="view-thumb"

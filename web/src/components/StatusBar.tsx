@@ -1,5 +1,6 @@
 import { Bar, BarChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { SET_STATUSES, type SetStatus } from '../types';
+import { Field } from './Field';
 
 export const STATUS_LABELS: Record<SetStatus, string> = {
   processing: 'Processing',
@@ -36,6 +37,9 @@ export function StatusBar({ counts }: { counts: Record<SetStatus, number> }) {
             <BarChart
               data={[row]}
               layout="vertical"
+              // The counts are written out below; the chart is hidden from assistive technology,
+              // so it must not take keyboard focus either.
+              accessibilityLayer={false}
               margin={{ left: 0, right: 8, top: 0, bottom: 0 }}
             >
               <XAxis type="number" hide domain={[0, total]} />
@@ -81,16 +85,17 @@ export function StatusFilter({
   onChange: (status: string) => void;
 }) {
   return (
-    <div className="field inline">
-      <label htmlFor={id}>Status</label>
-      <select id={id} value={value} onChange={(event) => onChange(event.target.value)}>
-        <option value="">Any</option>
-        {SET_STATUSES.map((status) => (
-          <option key={status} value={status}>
-            {STATUS_LABELS[status]}
-          </option>
-        ))}
-      </select>
-    </div>
+    <Field id={id} label="Status" layout="inline">
+      {(control) => (
+        <select {...control} value={value} onChange={(event) => onChange(event.target.value)}>
+          <option value="">Any</option>
+          {SET_STATUSES.map((status) => (
+            <option key={status} value={status}>
+              {STATUS_LABELS[status]}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
   );
 }

@@ -1,8 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { api } from '../api';
 import { ErrorBox, Loading } from '../components/ErrorBox';
+import { Field } from '../components/Field';
+import { useDocumentTitle } from '../hooks/use-document-title';
 import { ME_KEY, useSession } from '../session';
 
 const MIN_PASSWORD = 12;
@@ -10,9 +12,7 @@ const MIN_PASSWORD = 12;
 /** The signed-in user's own account: password and personal API tokens. */
 export function AccountPage() {
   const { me } = useSession();
-  useEffect(() => {
-    document.title = 'Account · salt-reader';
-  }, []);
+  useDocumentTitle('Account');
   return (
     <section className="page narrow">
       <h1>{me?.name}</h1>
@@ -55,21 +55,11 @@ function Tokens() {
         with your roles until you revoke it.
       </p>
       <form className="filters" onSubmit={submit} noValidate aria-label="Create an API token">
-        <div className="field inline wide">
-          <label htmlFor="token-name">Token name</label>
-          <input
-            id="token-name"
-            value={name}
-            onChange={(event) => setName(event.target.value)}
-            aria-invalid={tried && !!problem}
-            aria-describedby="token-name-error"
-          />
-          {tried && problem && (
-            <p id="token-name-error" className="field-error">
-              {problem}
-            </p>
+        <Field id="token-name" label="Token name" layout="inline wide" error={tried && problem}>
+          {(control) => (
+            <input {...control} value={name} onChange={(event) => setName(event.target.value)} />
           )}
-        </div>
+        </Field>
         <button type="submit" disabled={create.isPending}>
           Create token
         </button>
@@ -161,40 +151,33 @@ function PasswordForm() {
   return (
     <form className="card stack" onSubmit={submit} noValidate aria-label="Change password">
       <h2>Change password</h2>
-      <div className="field">
-        <label htmlFor="password-current">Current password</label>
-        <input
-          id="password-current"
-          type="password"
-          autoComplete="current-password"
-          value={current}
-          onChange={(event) => setCurrent(event.target.value)}
-          aria-invalid={tried && !!problems.current}
-          aria-describedby="password-current-error"
-        />
-        {tried && problems.current && (
-          <p id="password-current-error" className="field-error">
-            {problems.current}
-          </p>
+      <Field id="password-current" label="Current password" error={tried && problems.current}>
+        {(control) => (
+          <input
+            {...control}
+            type="password"
+            autoComplete="current-password"
+            value={current}
+            onChange={(event) => setCurrent(event.target.value)}
+          />
         )}
-      </div>
-      <div className="field">
-        <label htmlFor="password-new">New password</label>
-        <input
-          id="password-new"
-          type="password"
-          autoComplete="new-password"
-          value={next}
-          onChange={(event) => setNext(event.target.value)}
-          aria-invalid={tried && !!problems.next}
-          aria-describedby="password-new-error"
-        />
-        {tried && problems.next && (
-          <p id="password-new-error" className="field-error">
-            {problems.next}
-          </p>
+      </Field>
+      <Field
+        id="password-new"
+        label="New password"
+        hint={`At least ${MIN_PASSWORD} characters.`}
+        error={tried && problems.next}
+      >
+        {(control) => (
+          <input
+            {...control}
+            type="password"
+            autoComplete="new-password"
+            value={next}
+            onChange={(event) => setNext(event.target.value)}
+          />
         )}
-      </div>
+      </Field>
       <ErrorBox error={change.error} />
       <p className="hint">Changing it signs you out everywhere, here included.</p>
       <div className="actions">

@@ -1,10 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { api } from '../api';
 import { ErrorBox, Loading } from '../components/ErrorBox';
+import { Field } from '../components/Field';
 import { ImageViewer } from '../components/ImageViewer';
 import { EMPTY_INPUTS, ScoreForm, type RegionInputs } from '../components/ScoreForm';
+import { useDocumentTitle } from '../hooks/use-document-title';
 import { formatSalt, VIEW_LABELS } from '../salt';
 import { VIEWS, type AdjudicationTask, type Regions, type Rule, type View } from '../types';
 
@@ -26,11 +28,7 @@ export function AdjudicationPage() {
     queryFn: () => api.adjudication(id),
     staleTime: 0,
   });
-  useEffect(() => {
-    document.title = task.data
-      ? `Adjudicate ${task.data.code} · salt-reader`
-      : 'Adjudicate · salt-reader';
-  }, [task.data]);
+  useDocumentTitle(task.data ? `Adjudicate ${task.data.code}` : 'Adjudicate');
   if (task.isPending) return <Loading what="the adjudication" />;
   if (task.error) return <ErrorBox error={task.error} />;
   return <AdjudicationScreen key={task.data.id} task={task.data} />;
@@ -114,7 +112,7 @@ function AdjudicationScreen({ task }: { task: AdjudicationTask }) {
             className={`compare-card ${diffClass(view)}`}
             aria-label={VIEW_LABELS[view]}
           >
-            <h3>{VIEW_LABELS[view]}</h3>
+            <h2>{VIEW_LABELS[view]}</h2>
             <button
               type="button"
               className="view-thumb"
@@ -147,7 +145,9 @@ function AdjudicationScreen({ task }: { task: AdjudicationTask }) {
       <table className="salt-compare">
         <thead>
           <tr>
-            <th scope="col"></th>
+            <th scope="col">
+              <span className="sr-only">Score</span>
+            </th>
             <th scope="col">Read A</th>
             <th scope="col">Read B</th>
             <th scope="col">Difference</th>
@@ -195,24 +195,20 @@ function AdjudicationScreen({ task }: { task: AdjudicationTask }) {
             </div>
             {tried && choiceProblem && <p className="field-error">{choiceProblem}</p>}
           </fieldset>
-          <div className="field">
-            <label htmlFor="rationale">
-              Rationale (required, at least {MIN_RATIONALE} characters)
-            </label>
-            <textarea
-              id="rationale"
-              rows={3}
-              value={rationale}
-              onChange={(event) => setRationale(event.target.value)}
-              aria-invalid={tried && !!rationaleProblem}
-              aria-describedby={tried && rationaleProblem ? 'rationale-error' : undefined}
-            />
-            {tried && rationaleProblem && (
-              <p id="rationale-error" className="field-error">
-                {rationaleProblem}
-              </p>
+          <Field
+            id="rationale"
+            label={`Rationale (required, at least ${MIN_RATIONALE} characters)`}
+            error={tried && rationaleProblem}
+          >
+            {(control) => (
+              <textarea
+                {...control}
+                rows={3}
+                value={rationale}
+                onChange={(event) => setRationale(event.target.value)}
+              />
             )}
-          </div>
+          </Field>
           {choice !== 'own' && (
             <button type="submit" className="primary" disabled={decide.isPending}>
               {decide.isPending ? 'Saving…' : 'Record decision'}

@@ -1,9 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { api } from '../api';
 import { ErrorBox, Loading } from '../components/ErrorBox';
 import { Pager, usePaged } from '../components/Pager';
+import { useDocumentTitle } from '../hooks/use-document-title';
 
 export function AdjudicatorQueuePage() {
   const navigate = useNavigate();
@@ -17,9 +17,7 @@ export function AdjudicatorQueuePage() {
     refetchInterval: 10_000,
   });
   const finished = (location.state as { finished?: boolean } | null)?.finished;
-  useEffect(() => {
-    document.title = 'Adjudication · salt-reader';
-  }, []);
+  useDocumentTitle('Adjudication');
   const start = useMutation({
     mutationFn: api.nextAdjudication,
     onSuccess: (task) => {

@@ -1,10 +1,12 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api, type AuditFilters } from '../api';
 import { ErrorBox, Loading } from '../components/ErrorBox';
+import { EventTable } from '../components/EventTable';
+import { Field } from '../components/Field';
 import { Pager, useCursorPages } from '../components/Pager';
-import type { AuditEvent } from '../types';
+import { useDocumentTitle } from '../hooks/use-document-title';
 
 const PAGE_SIZE = 50;
 const FILTER_FIELDS: { key: keyof AuditFilters; label: string; type?: string }[] = [
@@ -38,9 +40,7 @@ export function AuditPage() {
       ),
   });
   const verify = useMutation({ mutationFn: api.verifyAudit });
-  useEffect(() => {
-    document.title = 'Audit trail · salt-reader';
-  }, []);
+  useDocumentTitle('Audit trail');
   const apply = (event: FormEvent) => {
     event.preventDefault();
     pages.reset();
@@ -82,31 +82,33 @@ export function AuditPage() {
       <form className="filters card" onSubmit={apply} aria-label="Audit filters">
         {FILTER_FIELDS.map((field) =>
           field.key === 'studyId' ? (
-            <div className="field inline" key={field.key}>
-              <label htmlFor="audit-studyId">Study</label>
-              <select
-                id="audit-studyId"
-                value={draft.studyId ?? ''}
-                onChange={(event) => setDraft({ ...draft, studyId: event.target.value })}
-              >
-                <option value="">Any</option>
-                {(studies.data ?? []).map((study) => (
-                  <option key={study.id} value={study.id}>
-                    {study.code}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <Field key={field.key} id="audit-studyId" label="Study" layout="inline">
+              {(control) => (
+                <select
+                  {...control}
+                  value={draft.studyId ?? ''}
+                  onChange={(event) => setDraft({ ...draft, studyId: event.target.value })}
+                >
+                  <option value="">Any</option>
+                  {(studies.data ?? []).map((study) => (
+                    <option key={study.id} value={study.id}>
+                      {study.code}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
           ) : (
-            <div className="field inline" key={field.key}>
-              <label htmlFor={`audit-${field.key}`}>{field.label}</label>
-              <input
-                id={`audit-${field.key}`}
-                type={field.type ?? 'text'}
-                value={draft[field.key] ?? ''}
-                onChange={(event) => setDraft({ ...draft, [field.key]: event.target.value })}
-              />
-            </div>
+            <Field key={field.key} id={`audit-${field.key}`} label={field.label} layout="inline">
+              {(control) => (
+                <input
+                  {...control}
+                  type={field.type ?? 'text'}
+                  value={draft[field.key] ?? ''}
+                  onChange={(event) => setDraft({ ...draft, [field.key]: event.target.value })}
+                />
+              )}
+            </Field>
           ),
         )}
         <button type="submit">Apply filters</button>
@@ -148,108 +150,5 @@ function StudyResultsLinks() {
         ))}
       </ul>
     </section>
-  );
-}
-
-function short(value: unknown): string {
-  if (value === undefined) return '∅';
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
-}
-
-/** An event's before/after as "key: value" lines; keys changed between the two are marked. */
-function Change({ before, after }: { before: unknown; after: unknown }) {
-  const asRecord = (value: unknown): Record<string, unknown> | null =>
-    value && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : null;
-  const b = asRecord(before);
-  const a = asRecord(after);
-  if (!a && !b) return null;
-  const keys = [...new Set([...Object.keys(b ?? {}), ...Object.keys(a ?? {})])];
-  return (
-    <ul className="change">
-      {keys.map((key) => {
-        const old = b?.[key];
-        const now = a?.[key];
-        const changed = b && a && JSON.stringify(old) !== JSON.stringify(now);
-        return (
-          <li key={key}>
-            <span className="key">{key}:</span>{' '}
-            {changed ? (
-              <>
-                <del>{short(old)}</del> → <ins>{short(now)}</ins>
-              </>
-            ) : (
-              short(now ?? old)
-            )}
-          </li>
-        );
-      })}
-    </ul>
-  );
-}
-
-export function EventTable({
-  events,
-  showEntity = true,
-}: {
-  events: AuditEvent[];
-  showEntity?: boolean;
-}) {
-  return (
-    <div className="table-scroll">
-      <table className="data audit">
-        <thead>
-          <tr>
-            <th scope="col">#</th>
-            <th scope="col">Time</th>
-            <th scope="col">Actor</th>
-            <th scope="col">Action</th>
-            {showEntity && <th scope="col">Entity</th>}
-            <th scope="col">Change</th>
-            <th scope="col">Reason</th>
-            <th scope="col">Request</th>
-          </tr>
-        </thead>
-        <tbody>
-          {events.map((event) => (
-            <tr key={String(event.seq)}>
-              <td className="num">{event.seq}</td>
-              <td>{new Date(event.occurredAt).toLocaleString()}</td>
-              <td>
-                {event.actorName ?? 'system'}
-                {event.actorRole ? ` (${event.actorRole})` : ''}
-              </td>
-              <td>
-                <code>{event.action}</code>
-              </td>
-              {showEntity && (
-                <td>
-                  {event.entityId ? (
-                    <Link
-                      to={`/audit/timeline/${encodeURIComponent(event.entityType)}/${event.entityId}`}
-                    >
-                      {event.entityType} {event.entityId.slice(0, 8)}
-                    </Link>
-                  ) : (
-                    event.entityType
-                  )}
-                </td>
-              )}
-              <td className="json">
-                <Change before={event.before} after={event.after} />
-              </td>
-              <td>{event.reason ?? ''}</td>
-              <td>
-                <code className="small" title={event.requestId ?? ''}>
-                  {event.requestId?.slice(0, 8) ?? ''}
-                </code>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
   );
 }

@@ -1,8 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Link, Navigate, useLocation, useNavigate } from 'react-router';
 import { api } from '../api';
 import { ErrorBox } from '../components/ErrorBox';
+import { Field } from '../components/Field';
+import { useDocumentTitle } from '../hooks/use-document-title';
 import { homeFor, ME_KEY, useSession } from '../session';
 
 export function LoginPage() {
@@ -14,9 +16,7 @@ export function LoginPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [problems, setProblems] = useState<{ email?: string; password?: string }>({});
-  useEffect(() => {
-    document.title = 'Sign in · salt-reader';
-  }, []);
+  useDocumentTitle('Sign in');
   const login = useMutation({
     mutationFn: () => api.login(email.trim(), password),
     onSuccess: ({ user }) => {
@@ -42,41 +42,29 @@ export function LoginPage() {
     <section className="page auth-page">
       <h1>Sign in</h1>
       <form onSubmit={submit} noValidate className="stack">
-        <div className="field">
-          <label htmlFor="login-email">Email</label>
-          <input
-            id="login-email"
-            type="email"
-            autoComplete="username"
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-            aria-invalid={!!problems.email}
-            aria-describedby={problems.email ? 'login-email-error' : undefined}
-            autoFocus
-          />
-          {problems.email && (
-            <p id="login-email-error" className="field-error">
-              {problems.email}
-            </p>
+        <Field id="login-email" label="Email" error={problems.email}>
+          {(control) => (
+            <input
+              {...control}
+              type="email"
+              autoComplete="username"
+              value={email}
+              onChange={(event) => setEmail(event.target.value)}
+              autoFocus
+            />
           )}
-        </div>
-        <div className="field">
-          <label htmlFor="login-password">Password</label>
-          <input
-            id="login-password"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-            aria-invalid={!!problems.password}
-            aria-describedby={problems.password ? 'login-password-error' : undefined}
-          />
-          {problems.password && (
-            <p id="login-password-error" className="field-error">
-              {problems.password}
-            </p>
+        </Field>
+        <Field id="login-password" label="Password" error={problems.password}>
+          {(control) => (
+            <input
+              {...control}
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(event) => setPassword(event.target.value)}
+            />
           )}
-        </div>
+        </Field>
         {login.error && <ErrorBox error={login.error} title="Could not sign in." />}
         <button type="submit" className="primary" disabled={login.isPending}>
           {login.isPending ? 'Signing in…' : 'Sign in'}
@@ -89,9 +77,7 @@ export function LoginPage() {
 export function ExpiredPage() {
   const location = useLocation();
   const from = (location.state as { from?: string } | null)?.from;
-  useEffect(() => {
-    document.title = 'Session ended · salt-reader';
-  }, []);
+  useDocumentTitle('Session ended');
   return (
     <section className="page auth-page">
       <h1>Your session has ended</h1>

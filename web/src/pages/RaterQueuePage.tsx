@@ -1,8 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { api } from '../api';
 import { ErrorBox, Loading } from '../components/ErrorBox';
+import { useDocumentTitle } from '../hooks/use-document-title';
 
 export const LAST_READ_KEY = 'salt-reader:last-read';
 
@@ -19,9 +19,7 @@ export function RaterQueuePage() {
     refetchInterval: 10_000,
   });
   const finished = (location.state as { finished?: boolean } | null)?.finished;
-  useEffect(() => {
-    document.title = 'My queue · salt-reader';
-  }, []);
+  useDocumentTitle('My queue');
 
   // Only the task id is remembered, never anything about the set: it lets "Continue" reopen the
   // half-scored read instead of a random new one.

@@ -11,6 +11,7 @@ import {
   validRegions,
   type RegionInputs,
 } from '../components/ScoreForm';
+import { useDocumentTitle } from '../hooks/use-document-title';
 import { computeSalt, formatSalt, VIEW_LABELS } from '../salt';
 import { VIEWS, type PartialRegions, type ReadTask, type Regions } from '../types';
 import { LAST_READ_KEY } from './RaterQueuePage';
@@ -25,10 +26,8 @@ function sameDraft(a: PartialRegions, b: PartialRegions): boolean {
 export function ScoringPage() {
   const { id = '' } = useParams();
   const task = useQuery({ queryKey: ['read', id], queryFn: () => api.read(id), staleTime: 0 });
-  useEffect(() => {
-    // Only the read code may ever appear in the title (it lands in history and screen shares).
-    document.title = task.data ? `Read ${task.data.readCode} · salt-reader` : 'Read · salt-reader';
-  }, [task.data]);
+  // Only the read code may ever appear in the title (it lands in history and screen shares).
+  useDocumentTitle(task.data ? `Read ${task.data.readCode}` : 'Read');
   if (task.isPending) return <Loading what="the read" />;
   if (task.error) return <ErrorBox error={task.error} />;
   return <ScoringScreen key={task.data.id} task={task.data} />;
@@ -129,6 +128,7 @@ function ScoringScreen({ task }: { task: ReadTask }) {
       </header>
       <ScoreForm
         idPrefix="read"
+        headingLevel={2}
         images={task.images}
         inputs={inputs}
         onChange={setInputs}

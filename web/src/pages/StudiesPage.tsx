@@ -1,20 +1,24 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api } from '../api';
 import { ErrorBox, Loading } from '../components/ErrorBox';
+import { Field } from '../components/Field';
 import { Pager, usePaged } from '../components/Pager';
+import { useDocumentTitle } from '../hooks/use-document-title';
 import { useSession } from '../session';
-import { SettingsFields, DEFAULT_SETTINGS, settingsProblems } from './StudySettingsFields';
+import {
+  SettingsFields,
+  DEFAULT_SETTINGS,
+  settingsProblems,
+} from '../study-tabs/StudySettingsFields';
 import type { StudySettings } from '../types';
 
 export function StudiesPage() {
   const { has } = useSession();
   const studies = useQuery({ queryKey: ['studies'], queryFn: api.studies });
   const [filter, setFilter] = useState('');
-  useEffect(() => {
-    document.title = 'Studies · salt-reader';
-  }, []);
+  useDocumentTitle('Studies');
   const matching = (studies.data ?? []).filter((study) =>
     `${study.code} ${study.title}`.toLowerCase().includes(filter.trim().toLowerCase()),
   );
@@ -24,15 +28,16 @@ export function StudiesPage() {
       <h1>Studies</h1>
       {has('admin') && <CreateStudy />}
       <div className="filters">
-        <div className="field inline">
-          <label htmlFor="study-filter">Find a study</label>
-          <input
-            id="study-filter"
-            type="search"
-            value={filter}
-            onChange={(event) => setFilter(event.target.value)}
-          />
-        </div>
+        <Field id="study-filter" label="Find a study" layout="inline">
+          {(control) => (
+            <input
+              {...control}
+              type="search"
+              value={filter}
+              onChange={(event) => setFilter(event.target.value)}
+            />
+          )}
+        </Field>
       </div>
       {studies.isPending ? (
         <Loading what="studies" />
@@ -112,36 +117,16 @@ function CreateStudy() {
     <form className="card stack" onSubmit={submit} noValidate aria-label="New study">
       <h2>New study</h2>
       <div className="grid-2">
-        <div className="field">
-          <label htmlFor="study-code">Study code</label>
-          <input
-            id="study-code"
-            value={code}
-            onChange={(event) => setCode(event.target.value)}
-            aria-invalid={tried && !!problems.code}
-            aria-describedby="study-code-error"
-          />
-          {tried && problems.code && (
-            <p id="study-code-error" className="field-error">
-              {problems.code}
-            </p>
+        <Field id="study-code" label="Study code" error={tried && problems.code}>
+          {(control) => (
+            <input {...control} value={code} onChange={(event) => setCode(event.target.value)} />
           )}
-        </div>
-        <div className="field">
-          <label htmlFor="study-title">Title</label>
-          <input
-            id="study-title"
-            value={title}
-            onChange={(event) => setTitle(event.target.value)}
-            aria-invalid={tried && !!problems.title}
-            aria-describedby="study-title-error"
-          />
-          {tried && problems.title && (
-            <p id="study-title-error" className="field-error">
-              {problems.title}
-            </p>
+        </Field>
+        <Field id="study-title" label="Title" error={tried && problems.title}>
+          {(control) => (
+            <input {...control} value={title} onChange={(event) => setTitle(event.target.value)} />
           )}
-        </div>
+        </Field>
       </div>
       <SettingsFields settings={settings} onChange={setSettings} showProblems={tried} />
       <ErrorBox error={create.error} />

@@ -1,19 +1,18 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect } from 'react';
 import { NavLink, Route, Routes, useParams } from 'react-router';
 import { api } from '../api';
 import { ErrorBox, Loading } from '../components/ErrorBox';
-import { StatusBar } from '../components/StatusBar';
+import { useDocumentTitle } from '../hooks/use-document-title';
 import { useSession } from '../session';
-import type { StudyDetail } from '../types';
-import { AgreementPanel } from './AgreementPanel';
-import { ImportPanel } from './ImportPanel';
-import { MembersPanel } from './MembersPanel';
-import { PhotoSetDetail } from './PhotoSetDetail';
-import { PhotoSetsPanel } from './PhotoSetsPanel';
-import { ResultsPanel } from './ResultsPanel';
-import { SettingsPanel } from './SettingsPanel';
-import { UploadPanel } from './UploadPanel';
+import { AgreementPanel } from '../study-tabs/AgreementPanel';
+import { ImportPanel } from '../study-tabs/ImportPanel';
+import { MembersPanel } from '../study-tabs/MembersPanel';
+import { OverviewPanel } from '../study-tabs/OverviewPanel';
+import { PhotoSetDetail } from '../study-tabs/PhotoSetDetail';
+import { PhotoSetsPanel } from '../study-tabs/PhotoSetsPanel';
+import { ResultsPanel } from '../study-tabs/ResultsPanel';
+import { SettingsPanel } from '../study-tabs/SettingsPanel';
+import { UploadPanel } from '../study-tabs/UploadPanel';
 
 export function StudyPage() {
   const { id = '' } = useParams();
@@ -24,9 +23,7 @@ export function StudyPage() {
     // Progress moves while sets are ingested and read.
     refetchInterval: 5_000,
   });
-  useEffect(() => {
-    document.title = study.data ? `${study.data.code} · salt-reader` : 'Study · salt-reader';
-  }, [study.data]);
+  useDocumentTitle(study.data ? study.data.code : 'Study');
   if (study.isPending) return <Loading what="the study" />;
   if (study.error) return <ErrorBox error={study.error} />;
   const data = study.data;
@@ -60,7 +57,7 @@ export function StudyPage() {
         </ul>
       </nav>
       <Routes>
-        <Route index element={<Overview study={data} />} />
+        <Route index element={<OverviewPanel study={data} />} />
         <Route path="sets" element={<PhotoSetsPanel studyId={id} />} />
         <Route path="sets/:setId" element={<PhotoSetDetail studyId={id} />} />
         {canUpload && <Route path="upload" element={<UploadPanel studyId={id} />} />}
@@ -74,30 +71,5 @@ export function StudyPage() {
         <Route path="*" element={<p>Not found.</p>} />
       </Routes>
     </section>
-  );
-}
-
-function Overview({ study }: { study: StudyDetail }) {
-  const s = study.settings;
-  return (
-    <div className="stack">
-      <section className="card" aria-labelledby="progress-heading">
-        <h2 id="progress-heading">Progress</h2>
-        <StatusBar counts={study.statusCounts} />
-      </section>
-      <section className="card" aria-labelledby="charter-heading">
-        <h2 id="charter-heading">Charter</h2>
-        <dl className="facts">
-          <dt>Discordant when |A − B| &gt;</dt>
-          <dd>{s.maxDifference} SALT points</dd>
-          <dt>Thresholds</dt>
-          <dd>{s.thresholds.join(', ') || 'none'}</dd>
-          <dt>Pairing</dt>
-          <dd>{s.pairing}</dd>
-          <dt>Adjudication</dt>
-          <dd>{s.adjudication === 'select' ? 'choose A or B' : 'choose A or B, or own read'}</dd>
-        </dl>
-      </section>
-    </div>
   );
 }

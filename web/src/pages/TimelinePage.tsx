@@ -1,10 +1,12 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api';
 import { ErrorBox, Loading } from '../components/ErrorBox';
+import { EventTable } from '../components/EventTable';
+import { Field } from '../components/Field';
 import { Pager, usePaged } from '../components/Pager';
-import { EventTable } from './AuditPage';
+import { useDocumentTitle } from '../hooks/use-document-title';
 
 const ENTITY_TYPES = ['photo-set', 'read-task', 'adjudication-task', 'study', 'user', 'import'];
 
@@ -21,9 +23,7 @@ export function TimelinePage() {
   });
   const verify = useMutation({ mutationFn: api.verifyAudit });
   const paged = usePaged(timeline.data?.items ?? [], 50);
-  useEffect(() => {
-    document.title = 'Timeline · salt-reader';
-  }, []);
+  useDocumentTitle('Timeline');
   const open = (event: FormEvent) => {
     event.preventDefault();
     if (entityType.trim() && entityId.trim()) {
@@ -39,28 +39,32 @@ export function TimelinePage() {
       </p>
       <h1>Entity timeline</h1>
       <form className="filters card" onSubmit={open} aria-label="Open a timeline">
-        <div className="field inline">
-          <label htmlFor="timeline-type">Entity type</label>
-          <input
-            id="timeline-type"
-            list="entity-types"
-            value={entityType}
-            onChange={(event) => setEntityType(event.target.value)}
-          />
-          <datalist id="entity-types">
-            {ENTITY_TYPES.map((value) => (
-              <option key={value} value={value} />
-            ))}
-          </datalist>
-        </div>
-        <div className="field inline wide">
-          <label htmlFor="timeline-id">Entity id</label>
-          <input
-            id="timeline-id"
-            value={entityId}
-            onChange={(event) => setEntityId(event.target.value)}
-          />
-        </div>
+        <Field id="timeline-type" label="Entity type" layout="inline">
+          {(control) => (
+            <>
+              <input
+                {...control}
+                list="entity-types"
+                value={entityType}
+                onChange={(event) => setEntityType(event.target.value)}
+              />
+              <datalist id="entity-types">
+                {ENTITY_TYPES.map((value) => (
+                  <option key={value} value={value} />
+                ))}
+              </datalist>
+            </>
+          )}
+        </Field>
+        <Field id="timeline-id" label="Entity id" layout="inline wide">
+          {(control) => (
+            <input
+              {...control}
+              value={entityId}
+              onChange={(event) => setEntityId(event.target.value)}
+            />
+          )}
+        </Field>
         <button type="submit">Open timeline</button>
         <button
           type="button"

@@ -1,9 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api } from '../api';
 import { RoleChecks } from '../components/RoleChecks';
 import { ErrorBox, Loading } from '../components/ErrorBox';
+import { Field } from '../components/Field';
 import { Pager, usePaged } from '../components/Pager';
+import { useDocumentTitle } from '../hooks/use-document-title';
 import { GLOBAL_ROLES, type Role, type User } from '../types';
 
 const MIN_PASSWORD = 12;
@@ -11,9 +13,7 @@ const MIN_PASSWORD = 12;
 export function UsersPage() {
   const users = useQuery({ queryKey: ['users'], queryFn: api.users });
   const [filter, setFilter] = useState('');
-  useEffect(() => {
-    document.title = 'Users · salt-reader';
-  }, []);
+  useDocumentTitle('Users');
   const matching = (users.data ?? []).filter((user) =>
     `${user.name} ${user.email} ${user.roles.join(' ')}`
       .toLowerCase()
@@ -25,18 +25,19 @@ export function UsersPage() {
       <h1>Users</h1>
       <CreateUser />
       <div className="filters">
-        <div className="field inline">
-          <label htmlFor="user-filter">Find a user</label>
-          <input
-            id="user-filter"
-            type="search"
-            value={filter}
-            onChange={(event) => {
-              setFilter(event.target.value);
-              paged.reset();
-            }}
-          />
-        </div>
+        <Field id="user-filter" label="Find a user" layout="inline">
+          {(control) => (
+            <input
+              {...control}
+              type="search"
+              value={filter}
+              onChange={(event) => {
+                setFilter(event.target.value);
+                paged.reset();
+              }}
+            />
+          )}
+        </Field>
       </div>
       {users.isPending ? (
         <Loading what="users" />
@@ -133,38 +134,47 @@ function CreateUser() {
     if (Object.values(problems).some(Boolean)) return;
     create.mutate();
   };
-  const field = (
-    id: keyof typeof problems,
-    label: string,
-    value: string,
-    set: (v: string) => void,
-    type = 'text',
-  ) => (
-    <div className="field">
-      <label htmlFor={`new-user-${id}`}>{label}</label>
-      <input
-        id={`new-user-${id}`}
-        type={type}
-        value={value}
-        autoComplete={type === 'password' ? 'new-password' : 'off'}
-        onChange={(event) => set(event.target.value)}
-        aria-invalid={tried && !!problems[id]}
-        aria-describedby={`new-user-${id}-error`}
-      />
-      {tried && problems[id] && (
-        <p id={`new-user-${id}-error`} className="field-error">
-          {problems[id]}
-        </p>
-      )}
-    </div>
-  );
   return (
     <form className="card stack" onSubmit={submit} noValidate aria-label="Create a user">
       <h2>Create a user</h2>
       <div className="grid-3">
-        {field('name', 'Name', name, setName)}
-        {field('email', 'Email', email, setEmail, 'email')}
-        {field('password', 'Initial password', password, setPassword, 'password')}
+        <Field id="new-user-name" label="Name" error={tried && problems.name}>
+          {(control) => (
+            <input
+              {...control}
+              autoComplete="off"
+              value={name}
+              onChange={(event) => setName(event.target.value)}
+            />
+          )}
+        </Field>
+        <Field id="new-user-email" label="Email" error={tried && problems.email}>
+          {(control) => (
+            <input
+              {...control}
+              type="email"
+              autoComplete="off"
+              value={email}
+              onChange={(event) => setEmail(event.target.value)}
+            />
+          )}
+        </Field>
+        <Field
+          id="new-user-password"
+          label="Initial password"
+          hint={`At least ${MIN_PASSWORD} characters.`}
+          error={tried && problems.password}
+        >
+          {(control) => (
+            <input
+              {...control}
+              type="password"
+              autoComplete="new-password"
+              value={password}
+              onChange={(event) => setPassword(event.target.value)}
+            />
+          )}
+        </Field>
       </div>
       <fieldset>
         <legend>Roles</legend>

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState, type DragEvent, type FormEvent } from 'rea
 import { Link } from 'react-router';
 import { api } from '../api';
 import { ErrorBox } from '../components/ErrorBox';
+import { Field } from '../components/Field';
 import { VIEW_LABELS } from '../salt';
 import { VIEWS, type View } from '../types';
 
@@ -59,45 +60,30 @@ export function UploadPanel({ studyId }: { studyId: string }) {
       aria-label="Upload a photo set"
     >
       <div className="grid-3">
-        <div className="field">
-          <label htmlFor="upload-subject">Subject code</label>
-          <input
-            id="upload-subject"
-            value={subjectCode}
-            onChange={(event) => setSubjectCode(event.target.value)}
-            aria-invalid={tried && !!problems.subjectCode}
-            aria-describedby="upload-subject-error"
-          />
-          {tried && problems.subjectCode && (
-            <p id="upload-subject-error" className="field-error">
-              {problems.subjectCode}
-            </p>
+        <Field id="upload-subject" label="Subject code" error={tried && problems.subjectCode}>
+          {(control) => (
+            <input
+              {...control}
+              value={subjectCode}
+              onChange={(event) => setSubjectCode(event.target.value)}
+            />
           )}
-        </div>
-        <div className="field">
-          <label htmlFor="upload-visit">Visit</label>
-          <input
-            id="upload-visit"
-            value={visit}
-            onChange={(event) => setVisit(event.target.value)}
-            aria-invalid={tried && !!problems.visit}
-            aria-describedby="upload-visit-error"
-          />
-          {tried && problems.visit && (
-            <p id="upload-visit-error" className="field-error">
-              {problems.visit}
-            </p>
+        </Field>
+        <Field id="upload-visit" label="Visit" error={tried && problems.visit}>
+          {(control) => (
+            <input {...control} value={visit} onChange={(event) => setVisit(event.target.value)} />
           )}
-        </div>
-        <div className="field">
-          <label htmlFor="upload-date">Visit date (optional)</label>
-          <input
-            id="upload-date"
-            type="date"
-            value={visitDate}
-            onChange={(event) => setVisitDate(event.target.value)}
-          />
-        </div>
+        </Field>
+        <Field id="upload-date" label="Visit date (optional)">
+          {(control) => (
+            <input
+              {...control}
+              type="date"
+              value={visitDate}
+              onChange={(event) => setVisitDate(event.target.value)}
+            />
+          )}
+        </Field>
       </div>
       <div className="drop-grid">
         {VIEWS.map((view) => (

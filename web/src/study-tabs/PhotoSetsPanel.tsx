@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api';
 import { ErrorBox, Loading } from '../components/ErrorBox';
+import { Field } from '../components/Field';
 import { Pager, useCursorPages } from '../components/Pager';
 import { STATUS_LABELS, StatusFilter } from '../components/StatusBar';
 import { useSession } from '../session';
@@ -36,17 +37,18 @@ export function PhotoSetsPanel({ studyId }: { studyId: string }) {
             pages.reset();
           }}
         />
-        <div className="field inline">
-          <label htmlFor="sets-subject">Subject code</label>
-          <input
-            id="sets-subject"
-            value={subjectCode}
-            onChange={(event) => {
-              setSubjectCode(event.target.value);
-              pages.reset();
-            }}
-          />
-        </div>
+        <Field id="sets-subject" label="Subject code" layout="inline">
+          {(control) => (
+            <input
+              {...control}
+              value={subjectCode}
+              onChange={(event) => {
+                setSubjectCode(event.target.value);
+                pages.reset();
+              }}
+            />
+          )}
+        </Field>
       </div>
       {sets.isPending ? (
         <Loading what="photo sets" />

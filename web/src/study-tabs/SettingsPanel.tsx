@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '../api';
 import { ErrorBox } from '../components/ErrorBox';
+import { Field } from '../components/Field';
 import type { StudyDetail, StudySettings } from '../types';
 import { SettingsFields, settingsProblems } from './StudySettingsFields';
 
@@ -45,40 +46,26 @@ export function SettingsPanel({ study }: { study: StudyDetail }) {
   };
   return (
     <form className="card stack" onSubmit={submit} noValidate aria-label="Study settings">
-      <div className="field">
-        <label htmlFor="settings-title">Title</label>
-        <input
-          id="settings-title"
-          value={title}
-          onChange={(event) => setTitle(event.target.value)}
-          aria-invalid={tried && !!problems.title}
-          aria-describedby="settings-title-error"
-        />
-        {tried && problems.title && (
-          <p id="settings-title-error" className="field-error">
-            {problems.title}
-          </p>
+      <Field id="settings-title" label="Title" error={tried && problems.title}>
+        {(control) => (
+          <input {...control} value={title} onChange={(event) => setTitle(event.target.value)} />
         )}
-      </div>
+      </Field>
       <SettingsFields settings={settings} onChange={setSettings} showProblems={tried} />
-      <div className="field">
-        <label htmlFor="settings-reason">
-          Reason for the change{settingsChanged ? ' (required)' : ''}
-        </label>
-        <textarea
-          id="settings-reason"
-          rows={2}
-          value={reason}
-          onChange={(event) => setReason(event.target.value)}
-          aria-invalid={tried && !!problems.reason}
-          aria-describedby="settings-reason-error"
-        />
-        {tried && problems.reason && (
-          <p id="settings-reason-error" className="field-error">
-            {problems.reason}
-          </p>
+      <Field
+        id="settings-reason"
+        label={`Reason for the change${settingsChanged ? ' (required)' : ''}`}
+        error={tried && problems.reason}
+      >
+        {(control) => (
+          <textarea
+            {...control}
+            rows={2}
+            value={reason}
+            onChange={(event) => setReason(event.target.value)}
+          />
         )}
-      </div>
+      </Field>
       <ErrorBox error={save.error} />
       {save.isSuccess && (
         <p className="notice success" role="status">

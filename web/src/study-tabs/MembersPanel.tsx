@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../api';
 import { RoleChecks } from '../components/RoleChecks';
 import { ErrorBox, Loading } from '../components/ErrorBox';
+import { Field } from '../components/Field';
 import { Pager, usePaged } from '../components/Pager';
 import { STUDY_ROLES, type Member, type StudyRole } from '../types';
 
@@ -46,28 +47,22 @@ export function MembersPanel({ studyId }: { studyId: string }) {
       <form className="card stack" onSubmit={submit} noValidate aria-label="Add a member">
         <h2>Add a member</h2>
         <div className="grid-2">
-          <div className="field">
-            <label htmlFor="member-user">User</label>
-            <select
-              id="member-user"
-              value={userId}
-              onChange={(event) => setUserId(event.target.value)}
-              aria-invalid={tried && !!problems.user}
-              aria-describedby="member-user-error"
-            >
-              <option value="">Choose…</option>
-              {candidates.map((user) => (
-                <option key={user.id} value={user.id}>
-                  {user.name} ({user.email})
-                </option>
-              ))}
-            </select>
-            {tried && problems.user && (
-              <p id="member-user-error" className="field-error">
-                {problems.user}
-              </p>
+          <Field id="member-user" label="User" error={tried && problems.user}>
+            {(control) => (
+              <select
+                {...control}
+                value={userId}
+                onChange={(event) => setUserId(event.target.value)}
+              >
+                <option value="">Choose…</option>
+                {candidates.map((user) => (
+                  <option key={user.id} value={user.id}>
+                    {user.name} ({user.email})
+                  </option>
+                ))}
+              </select>
             )}
-          </div>
+          </Field>
           <fieldset>
             <legend>Study roles</legend>
             <RoleChecks

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '../api';
 import { ErrorBox } from '../components/ErrorBox';
+import { Field } from '../components/Field';
 import { Pager, usePaged } from '../components/Pager';
 import type { ImportJob } from '../types';
 
@@ -51,22 +52,20 @@ export function ImportPanel({ studyId }: { studyId: string }) {
           per image with the columns <code>subject_code, visit, visit_date, view, file</code> (view
           is top, back, left or right; file is the image&apos;s path inside the archive).
         </p>
-        <div className="field">
-          <label htmlFor="import-archive">ZIP archive</label>
-          <input
-            id="import-archive"
-            type="file"
-            accept=".zip,application/zip"
-            onChange={(event) => setArchive(event.target.files?.[0] ?? null)}
-            aria-invalid={tried && !archive}
-            aria-describedby="import-archive-error"
-          />
-          {tried && !archive && (
-            <p id="import-archive-error" className="field-error">
-              Choose a ZIP archive.
-            </p>
+        <Field
+          id="import-archive"
+          label="ZIP archive"
+          error={tried && !archive && 'Choose a ZIP archive.'}
+        >
+          {(control) => (
+            <input
+              {...control}
+              type="file"
+              accept=".zip,application/zip"
+              onChange={(event) => setArchive(event.target.files?.[0] ?? null)}
+            />
           )}
-        </div>
+        </Field>
         <ErrorBox error={start.error} title="The import was not started." />
         <div className="actions">
           <button type="submit" className="primary" disabled={start.isPending}>

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../api';
 import { ErrorBox, Loading } from '../components/ErrorBox';
+import { Field } from '../components/Field';
 import { Pager, usePaged } from '../components/Pager';
 import { STATUS_LABELS, StatusFilter } from '../components/StatusBar';
 import { formatSalt } from '../salt';
@@ -31,17 +32,18 @@ export function ResultsPanel({ studyId }: { studyId: string }) {
   return (
     <div className="stack">
       <div className="filters">
-        <div className="field inline">
-          <label htmlFor="results-subject">Subject code</label>
-          <input
-            id="results-subject"
-            value={subject}
-            onChange={(event) => {
-              setSubject(event.target.value);
-              paged.reset();
-            }}
-          />
-        </div>
+        <Field id="results-subject" label="Subject code" layout="inline">
+          {(control) => (
+            <input
+              {...control}
+              value={subject}
+              onChange={(event) => {
+                setSubject(event.target.value);
+                paged.reset();
+              }}
+            />
+          )}
+        </Field>
         <StatusFilter
           id="results-status"
           value={status}
@@ -50,21 +52,22 @@ export function ResultsPanel({ studyId }: { studyId: string }) {
             paged.reset();
           }}
         />
-        <div className="field inline">
-          <label htmlFor="results-source">Final score from</label>
-          <select
-            id="results-source"
-            value={source}
-            onChange={(event) => {
-              setSource(event.target.value);
-              paged.reset();
-            }}
-          >
-            <option value="">Any</option>
-            <option value="concordant-mean">Mean of A and B</option>
-            <option value="adjudicated">Adjudication</option>
-          </select>
-        </div>
+        <Field id="results-source" label="Final score from" layout="inline">
+          {(control) => (
+            <select
+              {...control}
+              value={source}
+              onChange={(event) => {
+                setSource(event.target.value);
+                paged.reset();
+              }}
+            >
+              <option value="">Any</option>
+              <option value="concordant-mean">Mean of A and B</option>
+              <option value="adjudicated">Adjudication</option>
+            </select>
+          )}
+        </Field>
         <label className="checkbox">
           <input
             type="checkbox"

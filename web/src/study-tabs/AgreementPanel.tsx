@@ -12,6 +12,7 @@ import {
 } from 'recharts';
 import { api } from '../api';
 import { ErrorBox, Loading } from '../components/ErrorBox';
+import { Field } from '../components/Field';
 import type { Icc, Interval } from '../types';
 
 const fixed = (value: number | null | undefined, digits = 2) =>
@@ -65,17 +66,18 @@ export function AgreementPanel({ studyId }: { studyId: string }) {
   return (
     <div className="stack">
       <div className="filters">
-        <div className="field inline">
-          <label htmlFor="agreement-scale">Categories for kappa</label>
-          <select
-            id="agreement-scale"
-            value={scale}
-            onChange={(event) => setScale(event.target.value as 'aa-iga' | 'olsen-s')}
-          >
-            <option value="aa-iga">AA-IGA</option>
-            <option value="olsen-s">Olsen S classes</option>
-          </select>
-        </div>
+        <Field id="agreement-scale" label="Categories for kappa" layout="inline">
+          {(control) => (
+            <select
+              {...control}
+              value={scale}
+              onChange={(event) => setScale(event.target.value as 'aa-iga' | 'olsen-s')}
+            >
+              <option value="aa-iga">AA-IGA</option>
+              <option value="olsen-s">Olsen S classes</option>
+            </select>
+          )}
+        </Field>
       </div>
       <section className="card" aria-labelledby="agreement-summary">
         <h2 id="agreement-summary">Agreement</h2>

@@ -1,0 +1,138 @@
+import { useState } from 'react';
+import { Field } from '../components/Field';
+import type { StudySettings } from '../types';
+
+export const DEFAULT_SETTINGS: StudySettings = {
+  maxDifference: 10,
+  thresholds: [20],
+  pairing: 'per-subject',
+  adjudication: 'select-or-own',
+};
+
+const ONE_DECIMAL = /^\d{1,3}(\.\d)?$/;
+const THRESHOLDS_PROBLEM =
+  'Enter SALT values from 0 to 100 (one decimal at most), separated by commas.';
+
+export function parseThresholds(text: string): number[] | null {
+  const parts = text.split(/[\s,;]+/).filter(Boolean);
+  if (!parts.every((part) => ONE_DECIMAL.test(part))) return null;
+  return parts.map(Number);
+}
+
+export function settingsProblems(settings: StudySettings): {
+  maxDifference: string | null;
+  thresholds: string | null;
+} {
+  const { maxDifference, thresholds } = settings;
+  return {
+    maxDifference:
+      Number.isFinite(maxDifference) &&
+      maxDifference >= 0 &&
+      maxDifference <= 100 &&
+      ONE_DECIMAL.test(String(maxDifference))
+        ? null
+        : 'Enter a number of SALT points from 0 to 100, with at most one decimal.',
+    thresholds: !thresholds.every((value) => Number.isFinite(value) && value >= 0 && value <= 100)
+      ? THRESHOLDS_PROBLEM
+      : thresholds.some((value, index) => index > 0 && thresholds[index - 1] >= value)
+        ? 'List the thresholds in ascending order, without repeats.'
+        : null,
+  };
+}
+
+interface SettingsFieldsProps {
+  settings: StudySettings;
+  onChange: (settings: StudySettings) => void;
+  showProblems: boolean;
+  disabled?: boolean;
+}
+
+/** The study's imaging charter: discordance rule, thresholds, pairing and adjudication mode. */
+export function SettingsFields({
+  settings,
+  onChange,
+  showProblems,
+  disabled,
+}: SettingsFieldsProps) {
+  const [thresholdText, setThresholdText] = useState(settings.thresholds.join(', '));
+  const [maxText, setMaxText] = useState(String(settings.maxDifference));
+  const problems = settingsProblems(settings);
+  const thresholdsBad = parseThresholds(thresholdText) === null;
+  return (
+    <fieldset className="settings" disabled={disabled}>
+      <legend>Charter settings</legend>
+      <div className="grid-2">
+        <Field
+          id="settings-max"
+          label="Discordant when |A − B| exceeds (SALT points)"
+          error={showProblems && problems.maxDifference}
+        >
+          {(control) => (
+            <input
+              {...control}
+              inputMode="decimal"
+              value={maxText}
+              onChange={(event) => {
+                setMaxText(event.target.value);
+                onChange({
+                  ...settings,
+                  maxDifference:
+                    event.target.value.trim() === '' ? NaN : Number(event.target.value),
+                });
+              }}
+            />
+          )}
+        </Field>
+        <Field
+          id="settings-thresholds"
+          label="Thresholds (discordant across any of them)"
+          error={showProblems && (problems.thresholds ?? (thresholdsBad && THRESHOLDS_PROBLEM))}
+        >
+          {(control) => (
+            <input
+              {...control}
+              value={thresholdText}
+              onChange={(event) => {
+                setThresholdText(event.target.value);
+                onChange({ ...settings, thresholds: parseThresholds(event.target.value) ?? [NaN] });
+              }}
+            />
+          )}
+        </Field>
+        <Field id="settings-pairing" label="Rater pairing">
+          {(control) => (
+            <select
+              {...control}
+              value={settings.pairing}
+              onChange={(event) =>
+                onChange({ ...settings, pairing: event.target.value as StudySettings['pairing'] })
+              }
+            >
+              <option value="per-subject">
+                Per subject (same pair for all of a subject’s visits)
+              </option>
+              <option value="per-set">Per set (two least-loaded raters each time)</option>
+            </select>
+          )}
+        </Field>
+        <Field id="settings-adjudication" label="Adjudication">
+          {(control) => (
+            <select
+              {...control}
+              value={settings.adjudication}
+              onChange={(event) =>
+                onChange({
+                  ...settings,
+                  adjudication: event.target.value as StudySettings['adjudication'],
+                })
+              }
+            >
+              <option value="select-or-own">Choose A or B, or give an own read</option>
+              <option value="select">Choose A or B only</option>
+            </select>
+          )}
+        </Field>
+      </div>
+    </fieldset>
+  );
+}

@@ -6,7 +6,7 @@ import { TransactionService } from '../database/transaction.service';
 import { QueueProducer } from '../queue/queue.producer';
 import { QueueName } from '../queue/queue-names';
 import { ReconcileRegistry } from '../queue/reconcile.job';
-import { AfterCommit } from '../reads/after-commit';
+import { AfterCommit } from '../database/after-commit';
 import { chooseReplacement } from '../reads/pairing';
 import { newReadCode } from '../reads/read-code';
 import { ReadsRepository } from '../reads/reads.repository';

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service';
 import { Principal } from '../auth/auth.repository';
 import { actorOf } from '../auth/auth.service';
 import { DomainError, invalid, notFound } from '../common/domain-error';
+import { AfterCommit } from '../database/after-commit';
 import { TransactionService } from '../database/transaction.service';
 import { QueueProducer } from '../queue/queue.producer';
 import { QueueName } from '../queue/queue-names';
@@ -47,14 +48,13 @@ function toImportView(row: ImportEntity): ImportView {
  */
 @Injectable()
 export class ImportsService {
-  private readonly logger = new Logger(ImportsService.name);
-
   constructor(
     private readonly imports: ImportsRepository,
     private readonly sets: PhotoSetsRepository,
     private readonly photoSets: PhotoSetsService,
     private readonly studies: StudiesService,
     private readonly tx: TransactionService,
+    private readonly afterCommit: AfterCommit,
     private readonly audit: AuditService,
     private readonly producer: QueueProducer,
     @Inject(PHOTO_STORAGE) private readonly storage: PhotoStorage,
@@ -88,19 +88,16 @@ export class ImportsService {
           studyId,
           after: { status: row.status, archiveBytes: archive.size },
         });
+        // Not awaited: the import row is the truth and the reconciler enqueues pending imports,
+        // so the request answers while Redis is down instead of waiting for it.
+        this.afterCommit.run(tx, () =>
+          this.producer.enqueue(QueueName.Import, row.id, { importId: row.id }),
+        );
         return row;
       });
     } catch (error) {
       await this.storage.delete(archiveKey).catch(() => undefined);
       throw error;
-    }
-    try {
-      await this.producer.enqueue(QueueName.Import, created.id, { importId: created.id });
-    } catch (error) {
-      this.logger.warn(
-        { err: error, importId: created.id },
-        'import not enqueued; the reconciler will',
-      );
     }
     return { id: created.id };
   }

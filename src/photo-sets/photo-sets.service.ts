@@ -6,6 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import { Principal } from '../auth/auth.repository';
 import { actorOf } from '../auth/auth.service';
 import { conflict, DomainError, invalid, notFound } from '../common/domain-error';
+import { AfterCommit } from '../database/after-commit';
 import { TransactionService } from '../database/transaction.service';
 import { QueueProducer } from '../queue/queue.producer';
 import { QueueName } from '../queue/queue-names';
@@ -51,6 +52,7 @@ export class PhotoSetsService {
     private readonly studies: StudiesService,
     private readonly images: PhotoImagesService,
     private readonly tx: TransactionService,
+    private readonly afterCommit: AfterCommit,
     private readonly audit: AuditService,
     private readonly producer: QueueProducer,
     @Inject(PHOTO_STORAGE) private readonly storage: PhotoStorage,
@@ -112,9 +114,13 @@ export class PhotoSetsService {
     );
     let result: { id: string; revision: number; removedKeys: string[] };
     try {
-      result = await this.tx.run((tx) =>
-        this.createOrReplace(tx, principal, studyId, input, staged, replace),
-      );
+      result = await this.tx.run(async (tx) => {
+        const stored = await this.createOrReplace(tx, principal, studyId, input, staged, replace);
+        // Not awaited by the request: Postgres already holds the set as processing, so an upload
+        // succeeds while Redis is down and the reconciler enqueues whatever this misses.
+        this.afterCommit.run(tx, () => this.enqueueIngest(stored.id, stored.revision));
+        return stored;
+      });
     } catch (error) {
       await this.deleteQuietly(staged.map((s) => s.originalKey));
       // Two uploads of one subject+visit racing: the unique constraint lets only one in.
@@ -124,7 +130,6 @@ export class PhotoSetsService {
       throw error;
     }
     await this.deleteQuietly(result.removedKeys);
-    await this.enqueueIngest(result.id, result.revision);
     return { id: result.id, status: 'processing' };
   }
 
@@ -213,7 +218,8 @@ export class PhotoSetsService {
 
   /**
    * After commit. If Redis is down the set still exists as processing, and the reconciler
-   * enqueues it once Redis is back, so the upload still succeeds.
+   * enqueues it once Redis is back. Request paths must not await this (see upload): the queue
+   * connection waits for Redis to come back rather than failing.
    */
   async enqueueIngest(photoSetId: string, revision: number): Promise<void> {
     try {

@@ -9,7 +9,7 @@ import { ReconcileRegistry } from '../queue/reconcile.job';
 import { MembershipChange, StudiesService } from '../studies/studies.service';
 import { withDefaults } from '../studies/study-settings';
 import { UsersService } from '../users/users.service';
-import { AfterCommit } from './after-commit';
+import { AfterCommit } from '../database/after-commit';
 import { AssignmentRepository } from './assignment.repository';
 import { choosePair, chooseReplacement } from './pairing';
 import { PhotoAccess } from './photo-access';

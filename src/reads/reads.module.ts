@@ -2,7 +2,6 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { StudiesModule } from '../studies/studies.module';
 import { UsersModule } from '../users/users.module';
-import { AfterCommit } from './after-commit';
 import { AssignProcessor } from './assign.job';
 import { AssignmentRepository } from './assignment.repository';
 import { AssignmentService } from './assignment.service';
@@ -29,7 +28,6 @@ export class ReadsModule {
       imports: [TypeOrmModule.forFeature([ReadTaskEntity, ReadEntity]), StudiesModule, UsersModule],
       controllers: [ReadsController],
       providers: [
-        AfterCommit,
         PhotoAccess,
         ReadsRepository,
         AssignmentRepository,
@@ -38,7 +36,7 @@ export class ReadsModule {
         ReadCorrectionsService,
         ...(workers ? [AssignProcessor, ReassignProcessor] : []),
       ],
-      exports: [AfterCommit, PhotoAccess, ReadsRepository, AssignmentService],
+      exports: [PhotoAccess, ReadsRepository, AssignmentService],
     };
     ReadsModule.registered.set(workers, module);
     return module;

@@ -11,7 +11,7 @@ import { RenditionSize } from '../photo-sets/photo-image.entity';
 import { View } from '../photo-sets/photo-set.entity';
 import { QueueProducer } from '../queue/queue.producer';
 import { QueueName } from '../queue/queue-names';
-import { AfterCommit } from './after-commit';
+import { AfterCommit } from '../database/after-commit';
 import { DraftDto, ScoresDto } from './dto/scores.dto';
 import { Rendition } from './image-response';
 import { PhotoAccess } from './photo-access';

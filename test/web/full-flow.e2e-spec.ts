@@ -291,6 +291,8 @@ describe('the web app in a real browser', () => {
     await a11y.capture(auditor, '13-auditor-trail');
     await auditor.getByRole('link', { name: 'Studies' }).click();
     await auditor.getByRole('link', { name: STUDY }).click();
+    await auditor.getByRole('heading', { name: 'Progress' }).waitFor();
+    await a11y.check(auditor, '13a-auditor-study');
     await auditor.getByRole('link', { name: 'Photo sets' }).click();
     const setRow = auditor.getByRole('row').filter({ hasText: SUBJECT });
     // Final sets wear the "Final" badge, in the list and on the set's own page.

@@ -164,7 +164,7 @@ function AdjudicationScreen({ task }: { task: AdjudicationTask }) {
       </table>
       {!decided && (
         <form className="decision-form stack" onSubmit={onSubmit} noValidate>
-          <fieldset>
+          <fieldset aria-describedby={tried && choiceProblem ? 'choice-error' : undefined}>
             <legend>Decision</legend>
             <div className="choices">
               {(['A', 'B'] as const).map((option) => (
@@ -193,7 +193,11 @@ function AdjudicationScreen({ task }: { task: AdjudicationTask }) {
                 </label>
               )}
             </div>
-            {tried && choiceProblem && <p className="field-error">{choiceProblem}</p>}
+            {tried && choiceProblem && (
+              <p id="choice-error" className="field-error">
+                {choiceProblem}
+              </p>
+            )}
           </fieldset>
           <Field
             id="rationale"

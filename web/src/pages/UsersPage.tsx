@@ -176,7 +176,7 @@ function CreateUser() {
           )}
         </Field>
       </div>
-      <fieldset>
+      <fieldset aria-describedby={tried && problems.roles ? 'new-user-roles-error' : undefined}>
         <legend>Roles</legend>
         <RoleChecks
           options={GLOBAL_ROLES}
@@ -184,7 +184,11 @@ function CreateUser() {
           roles={roles}
           onChange={setRoles}
         />
-        {tried && problems.roles && <p className="field-error">{problems.roles}</p>}
+        {tried && problems.roles && (
+          <p id="new-user-roles-error" className="field-error">
+            {problems.roles}
+          </p>
+        )}
       </fieldset>
       <ErrorBox error={create.error} title="The user was not created." />
       {create.isSuccess && (

@@ -63,7 +63,9 @@ export function MembersPanel({ studyId }: { studyId: string }) {
               </select>
             )}
           </Field>
-          <fieldset>
+          <fieldset
+            aria-describedby={tried && problems.roles ? 'new-member-roles-error' : undefined}
+          >
             <legend>Study roles</legend>
             <RoleChecks
               options={STUDY_ROLES}
@@ -71,7 +73,11 @@ export function MembersPanel({ studyId }: { studyId: string }) {
               roles={roles}
               onChange={setRoles}
             />
-            {tried && problems.roles && <p className="field-error">{problems.roles}</p>}
+            {tried && problems.roles && (
+              <p id="new-member-roles-error" className="field-error">
+                {problems.roles}
+              </p>
+            )}
           </fieldset>
         </div>
         <ErrorBox error={put.error} />

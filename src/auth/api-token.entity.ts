@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { TokenScope } from './token-scope';
 
 @Entity({ name: 'api_tokens' })
 export class ApiTokenEntity {
@@ -10,6 +11,9 @@ export class ApiTokenEntity {
 
   @Column({ type: 'text' })
   name!: string;
+
+  @Column({ type: 'text', default: 'full' })
+  scope!: TokenScope;
 
   @Column({ name: 'token_hash', type: 'bytea', select: false })
   tokenHash!: Buffer;

@@ -20,6 +20,7 @@ import { Principal } from './auth.repository';
 import { AuthService, TokenView } from './auth.service';
 import { ChangePasswordDto, CreateTokenDto, LoginDto } from './dto/auth.dto';
 import { CurrentUser, Public, Roles } from './roles.decorator';
+import { SessionOnly } from './session-only.decorator';
 import { UserView } from '../users/user.entity';
 
 @ApiTags('auth')
@@ -88,12 +89,13 @@ export class AuthController {
   }
 
   @Roles('any')
+  @SessionOnly()
   @Post('tokens')
   createToken(
     @CurrentUser() principal: Principal,
     @Body() body: CreateTokenDto,
   ): Promise<TokenView & { token: string }> {
-    return this.authService.createToken(principal, body.name);
+    return this.authService.createToken(principal, body.name, body.scope ?? 'full');
   }
 
   @Roles('any')

@@ -1,13 +1,16 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Request } from 'express';
-import { DomainError } from '../common/domain-error';
+import { DomainError, notFound } from '../common/domain-error';
 import { Role } from '../users/role';
 import { AuthRepository, Principal } from './auth.repository';
 import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
 import { secretDigest } from './secret-token';
+import { SESSION_ONLY_KEY } from './session-only.decorator';
 
 export const SESSION_COOKIE = 'salt_session';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 function bearerToken(request: Request): string | undefined {
   const header = request.headers.authorization;
@@ -39,9 +42,24 @@ export class AuthGuard implements CanActivate {
     const principal = await this.authenticate(request);
     if (!principal) throw new DomainError('unauthenticated', 'Sign in to continue');
     request.principal = principal;
-    if (roles.includes('any')) return true;
-    if (!roles.some((role) => principal.roles.includes(role as Role))) {
-      throw new DomainError('forbidden', 'Your role does not allow this');
+    if (!roles.includes('any') && !roles.some((role) => principal.roles.includes(role as Role))) {
+      // DESIGN: whatever a user may not see is answered 404, not 403, so the answer does not even
+      // reveal that it exists: a rater asking for adjudications, an adjudicator for reads, anyone
+      // but staff for results or the audit trail. Routes reserved to admins (accounts, study
+      // settings and membership, corrections) keep 403: that answer is the same for every id and
+      // names a missing role, not a thing.
+      if (roles.every((role) => role === 'admin')) {
+        throw new DomainError('forbidden', 'Your role does not allow this');
+      }
+      throw notFound('Not found');
+    }
+    if (principal.via === 'token') {
+      if (this.reflector.getAllAndOverride<boolean>(SESSION_ONLY_KEY, targets)) {
+        throw new DomainError('forbidden', 'Sign in to do this; an API token cannot');
+      }
+      if (principal.scope === 'read' && !SAFE_METHODS.has(request.method.toUpperCase())) {
+        throw new DomainError('forbidden', 'This API token may only read');
+      }
     }
     return true;
   }

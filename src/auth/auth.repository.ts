@@ -5,6 +5,7 @@ import { queryRows } from '../database/query-rows';
 import { Role } from '../users/role';
 import { ApiTokenEntity } from './api-token.entity';
 import { SessionEntity } from './session.entity';
+import { TokenScope } from './token-scope';
 
 export interface Principal {
   userId: string;
@@ -13,6 +14,8 @@ export interface Principal {
   roles: Role[];
   via: 'session' | 'token';
   credentialId: string;
+  /** A session may do whatever the user may; a token only what its scope allows. */
+  scope: TokenScope;
 }
 
 @Injectable()
@@ -31,7 +34,8 @@ export class AuthRepository {
   /** One query per request: the credential must be live and its user active. */
   async principalBySession(tokenHash: Buffer): Promise<Principal | null> {
     const rows: Omit<Principal, 'via'>[] = await this.dataSource.query(
-      `SELECT u.id AS "userId", u.email, u.name, u.roles, s.id AS "credentialId"
+      `SELECT u.id AS "userId", u.email, u.name, u.roles, s.id AS "credentialId",
+              'full' AS scope
          FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`,
       [tokenHash],
@@ -45,7 +49,7 @@ export class AuthRepository {
       `UPDATE api_tokens t SET last_used_at = now()
          FROM users u
         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.id = t.user_id AND u.active
-        RETURNING u.id AS "userId", u.email, u.name, u.roles, t.id AS "credentialId"`,
+        RETURNING u.id AS "userId", u.email, u.name, u.roles, t.id AS "credentialId", t.scope`,
       [tokenHash],
     );
     return rows[0] ? { ...rows[0], via: 'token' } : null;
@@ -71,7 +75,7 @@ export class AuthRepository {
 
   async createToken(
     tx: EntityManager,
-    token: Pick<ApiTokenEntity, 'userId' | 'name' | 'tokenHash'>,
+    token: Pick<ApiTokenEntity, 'userId' | 'name' | 'tokenHash' | 'scope'>,
   ): Promise<ApiTokenEntity> {
     const row = tx.create(ApiTokenEntity, { ...token, revokedAt: null, lastUsedAt: null });
     await tx.insert(ApiTokenEntity, row);
@@ -83,6 +87,17 @@ export class AuthRepository {
       where: { userId },
       order: { createdAt: 'DESC' },
     });
+  }
+
+  /** Revokes every live token of the user; returns their ids. */
+  async revokeAllTokens(tx: EntityManager, userId: string): Promise<string[]> {
+    const rows = await queryRows<{ id: string }>(
+      tx,
+      `UPDATE api_tokens SET revoked_at = now()
+        WHERE user_id = $1 AND revoked_at IS NULL RETURNING id`,
+      [userId],
+    );
+    return rows.map((row) => row.id);
   }
 
   async revokeToken(tx: EntityManager, userId: string, tokenId: string): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditAction } from '../audit/audit-action';
+import { EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -11,6 +12,7 @@ import { AuthRepository, Principal } from './auth.repository';
 import { LoginThrottle } from './login-throttle';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './password';
 import { newSecret, secretDigest } from './secret-token';
+import { TokenScope } from './token-scope';
 
 export interface ClientInfo {
   ip: string;
@@ -20,6 +22,7 @@ export interface ClientInfo {
 export interface TokenView {
   id: string;
   name: string;
+  scope: TokenScope;
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
@@ -29,6 +32,31 @@ const INVALID_LOGIN = 'Email or password is incorrect';
 
 export function actorOf(principal: Principal, role = 'user'): AuditActor {
   return { id: principal.userId, name: principal.name, role };
+}
+
+/**
+ * A new password ends the user's API tokens as well as their sessions: whoever learnt the old
+ * password may have made a token with it, and must not keep access through it. Each token's
+ * revocation is its own event, as when its owner revokes it.
+ */
+export async function revokeTokensForNewPassword(
+  tx: EntityManager,
+  auth: AuthRepository,
+  audit: AuditService,
+  actor: AuditActor,
+  userId: string,
+): Promise<number> {
+  const tokenIds = await auth.revokeAllTokens(tx, userId);
+  for (const tokenId of tokenIds) {
+    await audit.record(tx, {
+      actor,
+      action: AuditAction.TokenRevoked,
+      entityType: 'api-token',
+      entityId: tokenId,
+      reason: 'password changed',
+    });
+  }
+  return tokenIds.length;
 }
 
 @Injectable()
@@ -113,22 +141,34 @@ export class AuthService {
       await this.users.update(tx, user.id, { passwordHash });
       // A new password ends every session, including this one: the user signs in again.
       const revoked = await this.auth.revokeAllSessions(tx, user.id);
+      const tokensRevoked = await revokeTokensForNewPassword(
+        tx,
+        this.auth,
+        this.audit,
+        actorOf(principal),
+        user.id,
+      );
       await this.audit.record(tx, {
         actor: actorOf(principal),
         action: AuditAction.PasswordChanged,
         entityType: 'user',
         entityId: user.id,
-        after: { sessionsEnded: revoked },
+        after: { sessionsEnded: revoked, tokensRevoked },
       });
     });
   }
 
-  async createToken(principal: Principal, name: string): Promise<TokenView & { token: string }> {
+  async createToken(
+    principal: Principal,
+    name: string,
+    scope: TokenScope,
+  ): Promise<TokenView & { token: string }> {
     const secret = newSecret('sat');
     const token = await this.tx.run(async (tx) => {
       const created = await this.auth.createToken(tx, {
         userId: principal.userId,
         name,
+        scope,
         tokenHash: secretDigest(secret),
       });
       await this.audit.record(tx, {
@@ -136,7 +176,7 @@ export class AuthService {
         action: AuditAction.TokenCreated,
         entityType: 'api-token',
         entityId: created.id,
-        after: { name },
+        after: { name, scope },
       });
       return created;
     });
@@ -163,6 +203,7 @@ export class AuthService {
 function toTokenView(token: {
   id: string;
   name: string;
+  scope: TokenScope;
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
@@ -170,6 +211,7 @@ function toTokenView(token: {
   return {
     id: token.id,
     name: token.name,
+    scope: token.scope,
     createdAt: token.createdAt.toISOString(),
     lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
     revokedAt: token.revokedAt?.toISOString() ?? null,

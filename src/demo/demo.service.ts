@@ -269,6 +269,7 @@ function principalOf(user: { id: string; email: string; name: string }): Princip
     roles: ['coordinator'],
     via: 'session',
     credentialId: 'demo-seed',
+    scope: 'full',
   };
 }
 

@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service';
 import { AuthRepository, Principal } from '../auth/auth.repository';
-import { actorOf, assertPasswordStrength } from '../auth/auth.service';
+import { actorOf, assertPasswordStrength, revokeTokensForNewPassword } from '../auth/auth.service';
 import { hashPassword } from '../auth/password';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -111,6 +111,17 @@ export class UsersService implements OnApplicationBootstrap {
       if (deactivated) {
         for (const listener of this.deactivationListeners) await listener(tx, id);
       }
+      // Audit events come last: each takes the chain lock until commit.
+      const tokensRevoked =
+        passwordHash !== undefined
+          ? await revokeTokensForNewPassword(
+              tx,
+              this.auth,
+              this.audit,
+              actorOf(principal, 'admin'),
+              id,
+            )
+          : 0;
       await this.audit.record(tx, {
         actor: actorOf(principal, 'admin'),
         action: AuditAction.UserChanged,
@@ -123,6 +134,7 @@ export class UsersService implements OnApplicationBootstrap {
           active: after.active,
           passwordChanged: passwordHash !== undefined,
           sessionsEnded,
+          tokensRevoked,
         },
       });
       return toUserView(after);

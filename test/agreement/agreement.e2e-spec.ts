@@ -95,7 +95,7 @@ describe('agreement statistics', () => {
     await admin.get(`/studies/${study.id}/agreement?scale=made-up`).expect(400);
 
     // Raters see nothing of it; an auditor outside the study cannot tell the study exists.
-    await raters[0].client.get(`/studies/${study.id}/agreement`).expect(403);
+    await raters[0].client.get(`/studies/${study.id}/agreement`).expect(404);
     const outsider = await make.auditor();
     await outsider.client.get(`/studies/${study.id}/agreement`).expect(404);
   });

@@ -164,7 +164,10 @@ describe('auditor view of the trail', () => {
         .get(`/audit?actorId=${rater.user.id}&action=${AuditAction.TokenCreated}`)
         .expect(200)
     ).body as Page;
-    expect(tokens.items.map((e) => e.after)).toEqual([{ name: 'one' }, { name: 'two' }]);
+    expect(tokens.items.map((e) => e.after)).toEqual([
+      { name: 'one', scope: 'full' },
+      { name: 'two', scope: 'full' },
+    ]);
 
     const entityId = byStudy.items[0].entityId;
     const byEntity = (

@@ -372,7 +372,7 @@ describe('photo set upload and ingest', () => {
     expect((await setup.coordinator.client.get(`/photo-sets/${id}/images/front`)).status).toBe(404);
   });
 
-  it('is unblinded staff only: raters, non-members and other studies get 403/404', async () => {
+  it('is unblinded staff only: raters, non-members and other studies get 404', async () => {
     const response = await upload(
       setup.coordinator.client,
       setup.studyId,
@@ -385,8 +385,8 @@ describe('photo set upload and ingest', () => {
     await setup.admin.put(`/studies/${setup.studyId}/members/${rater.user.id}`, {
       roles: ['rater'],
     });
-    expect((await rater.client.get(`/photo-sets/${id}`)).status).toBe(403);
-    expect((await rater.client.get(`/photo-sets/${id}/images/top`)).status).toBe(403);
+    expect((await rater.client.get(`/photo-sets/${id}`)).status).toBe(404);
+    expect((await rater.client.get(`/photo-sets/${id}/images/top`)).status).toBe(404);
 
     const outsider = await make.coordinator();
     expect((await outsider.client.get(`/photo-sets/${id}`)).status).toBe(404);

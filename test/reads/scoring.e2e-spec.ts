@@ -204,7 +204,7 @@ describe('scoring a read', () => {
       expect(response.status).toBe(404);
     }
     const coordinator = await make.coordinator();
-    await coordinator.client.get(`/reads/${mine}`).expect(403);
+    await coordinator.client.get(`/reads/${mine}`).expect(404);
   });
 
   it('lists open tasks with counts and serves images privately with a strong ETag', async () => {

@@ -140,10 +140,10 @@ describe('study results', () => {
       ),
     ).toMatchObject({ readA: { salt: 40 }, finalSalt: 41.3 });
 
-    // Not a member, a rater, or an adjudicator: 404 or 403, never the data.
+    // Not a member, a rater, or an adjudicator: 404, never the data.
     await outsider.client.get(`/studies/${team.study.id}/results`).expect(404);
-    await team.raters[0].client.get(`/studies/${team.study.id}/results`).expect(403);
-    await adjudicator.client.get(`/studies/${team.study.id}/results`).expect(403);
+    await team.raters[0].client.get(`/studies/${team.study.id}/results`).expect(404);
+    await adjudicator.client.get(`/studies/${team.study.id}/results`).expect(404);
     await team.admin.get(`/studies/${team.study.id}/results?format=xml`).expect(400);
 
     // CSV: escaped, and formula injection neutralised.

@@ -1,5 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { TOKEN_SCOPES, TokenScope } from '../token-scope';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin@example.org' })
@@ -33,4 +34,13 @@ export class CreateTokenDto {
   @IsNotEmpty()
   @MaxLength(100)
   name!: string;
+
+  @ApiPropertyOptional({
+    enum: TOKEN_SCOPES,
+    default: 'full',
+    description: '`read`: GET requests only; `full`: everything the owner may do',
+  })
+  @IsOptional()
+  @IsIn(TOKEN_SCOPES)
+  scope?: TokenScope;
 }

@@ -3,6 +3,7 @@ import { StudiesAndPhotoSets1764150100000 } from './1764150100000-studies-and-ph
 import { AuditOwnerIndex1764150500000 } from './1764150500000-audit-owner-index';
 import { ReadsAndAdjudication1764150600000 } from './1764150600000-reads-and-adjudication';
 import { AuditAppendFunction1764150700000 } from './1764150700000-audit-append-function';
+import { ApiTokenScope1764150800000 } from './1764150800000-api-token-scope';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   AuditOwnerIndex1764150500000,
   ReadsAndAdjudication1764150600000,
   AuditAppendFunction1764150700000,
+  ApiTokenScope1764150800000,
 ];

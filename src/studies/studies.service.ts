@@ -41,6 +41,9 @@ const COUNTED_STATUSES = [
 /** Study roles that are about one's own tasks: being an admin does not make one a rater. */
 const OWN_WORK_ROLES: readonly StudyRole[] = ['rater', 'adjudicator'];
 
+/** Study roles that see the study's progress and results unblinded. */
+const UNBLINDED_ROLES: readonly StudyRole[] = ['coordinator', 'auditor'];
+
 /**
  * A study role counts only while the user also holds the matching global role, so taking a
  * global role away from someone takes it away in every study at once.
@@ -173,6 +176,10 @@ export class StudiesService {
       await this.studies.memberRoles(studyId, principal.userId),
     );
     if (!isAdmin(principal) && myRoles.length === 0) throw notFound('Study not found');
+    // Set counts by status move when a pair turns discordant or final: a rater or adjudicator
+    // watching them would learn what their own read caused. Their queues carry their own counts.
+    const unblinded = isAdmin(principal) || myRoles.some((role) => UNBLINDED_ROLES.includes(role));
+    if (!unblinded) return { ...toStudyView(study), myRoles };
     const counts = await this.studies.statusCounts(studyId);
     const statusCounts = Object.fromEntries(
       COUNTED_STATUSES.map((status) => [status, counts[status] ?? 0]),

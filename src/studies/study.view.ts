@@ -15,7 +15,8 @@ export interface StudyListItem extends StudyView {
 }
 
 export interface StudyDetail extends StudyListItem {
-  statusCounts: Record<string, number>;
+  /** Photo sets per status: unblinded staff only (admin, coordinator, auditor). */
+  statusCounts?: Record<string, number>;
 }
 
 export interface MemberView {

@@ -6,10 +6,106 @@ import { scores, studyWithTeam, tasksOf, VIEWS, waitForStatus } from './read-fix
 
 const SIZES = ['thumb', 'display', 'full'] as const;
 
+/** Every field path in a JSON value, arrays written `[]`: `items[].readCode`, `settings.pairing`. */
+function fieldPaths(value: unknown, prefix = '', out = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) {
+    if (value.length === 0) out.add(`${prefix}[]`);
+    for (const item of value) fieldPaths(item, `${prefix}[]`, out);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      fieldPaths(item, prefix ? `${prefix}.${key}` : key, out);
+    }
+  } else if (prefix) {
+    out.add(prefix);
+  }
+  return out;
+}
+
+const ERROR_FIELDS = ['statusCode', 'error', 'message', 'message[]', 'requestId'];
+const STUDY_FIELDS = [
+  'id',
+  'code',
+  'title',
+  'createdAt',
+  'myRoles[]',
+  'settings.maxDifference',
+  'settings.thresholds[]',
+  'settings.pairing',
+  'settings.adjudication',
+];
+const ME_FIELDS = ['id', 'email', 'name', 'roles[]'];
+const IMAGE_FIELDS = ['top', 'back', 'left', 'right'].flatMap((view) =>
+  SIZES.map((size) => `images.${view}.${size}`),
+);
+const REGIONS = ['top', 'back', 'left', 'right'];
+
+/**
+ * Every field a rater may receive, in any response: their task, their own draft and read, their
+ * queue counts, the study's name and charter, and errors. Nothing about the set, the visit, the
+ * other read, discordance or results; a new field fails here until someone decides it is safe.
+ */
+const RATER_FIELDS = new Set([
+  ...ERROR_FIELDS,
+  ...ME_FIELDS,
+  ...STUDY_FIELDS,
+  ...STUDY_FIELDS.map((field) => `[].${field}`),
+  'items[].id',
+  'items[].readCode',
+  'items[].status',
+  'items[]',
+  'counts.open',
+  'counts.submittedToday',
+  'counts.submitted',
+  'id',
+  'readCode',
+  'status',
+  ...IMAGE_FIELDS,
+  'draft',
+  ...REGIONS.map((region) => `draft.${region}`),
+  'submitted',
+  ...[...REGIONS, 'salt', 'submittedAt'].map((field) => `submitted.${field}`),
+  'salt',
+  'submittedAt',
+]);
+
+/**
+ * Every field an adjudicator may receive: their task with Read A and Read B (unlabelled), the
+ * rules that fired, their decision, their queue counts, the study's name and charter, and errors.
+ */
+const ADJUDICATOR_FIELDS = new Set([
+  ...ERROR_FIELDS,
+  ...ME_FIELDS,
+  ...STUDY_FIELDS,
+  ...STUDY_FIELDS.map((field) => `[].${field}`),
+  'items[].id',
+  'items[].code',
+  'items[].status',
+  'items[]',
+  'counts.open',
+  'counts.decidedToday',
+  'counts.decided',
+  'id',
+  'code',
+  'status',
+  ...IMAGE_FIELDS,
+  ...['readA', 'readB'].flatMap((read) => [...REGIONS, 'salt'].map((f) => `${read}.${f}`)),
+  'difference',
+  'rulesFired[]',
+  'rules.maxDifference',
+  'rules.thresholds[]',
+  'allowOwn',
+  'decision',
+  ...['choice', 'finalSalt', 'rationale', 'decidedAt'].map((field) => `decision.${field}`),
+  'finalSalt',
+  'decidedAt',
+]);
+
 /** Everything a caller received: bodies, headers, and each image's bytes and metadata. */
 class Probe {
   readonly texts: string[] = [];
   readonly images: Buffer[] = [];
+  /** Every JSON field path received, with the request that returned it. */
+  readonly fields = new Map<string, string>();
 
   async record(response: Response | Promise<Response>): Promise<Response> {
     const res = await response;
@@ -27,8 +123,18 @@ class Probe {
       this.texts.push(res.body.toString('latin1'));
     } else {
       this.texts.push(res.text ?? '', JSON.stringify(res.body ?? null));
+      const request = (res as unknown as { req: { method: string; path: string } }).req;
+      for (const field of fieldPaths(res.body)) {
+        if (!this.fields.has(field)) this.fields.set(field, `${request.method} ${request.path}`);
+      }
     }
     return res;
+  }
+
+  /** Fails naming each field outside `allowed` and the request that returned it. */
+  assertOnlyFields(allowed: Set<string>): void {
+    const unexpected = [...this.fields].filter(([field]) => !allowed.has(field));
+    expect(unexpected.map(([field, where]) => `${field} (from ${where})`)).toEqual([]);
   }
 
   /** Fails naming the secret and where it appeared. */
@@ -130,6 +236,13 @@ describe('blinding: what raters and adjudicators can learn', () => {
 
     const rater = new Probe();
     const c = probed.client;
+    // The study as the rater sees it (it names the study, so it has a probe of its own): its
+    // name and charter, and nothing that their reads could move.
+    const raterStudy = new Probe();
+    await raterStudy.record(c.get('/auth/me'));
+    await raterStudy.record(c.get('/studies'));
+    const studyBefore = await raterStudy.record(c.get(`/studies/${team.study.id}`));
+    expect(studyBefore.status).toBe(200);
     await rater.record(c.get('/reads'));
     const next = await rater.record(c.post('/reads/next'));
     expect(next.status).toBe(200);
@@ -174,12 +287,16 @@ describe('blinding: what raters and adjudicators can learn', () => {
     for (const setId of uploads) await rater.record(c.get(`/reads/${taskOf(setId, probed)}`));
     await rater.record(c.get('/reads'));
     await rater.record(c.post('/reads/next'));
+    // Their reads made one pair final and the other discordant: the study looks just the same.
+    const studyAfter = await raterStudy.record(c.get(`/studies/${team.study.id}`));
+    expect(studyAfter.body).toEqual(studyBefore.body);
+    await raterStudy.record(c.get('/studies'));
 
     const [final] = await t.db.query(`SELECT salt FROM final_scores WHERE photo_set_id = $1`, [
       concordantSet,
     ]);
     expect(final.salt).toBe('85.6');
-    rater.assertNone({
+    const raterSecrets = {
       'subject code': subjectCode,
       visit,
       'visit date': visitDate,
@@ -187,7 +304,6 @@ describe('blinding: what raters and adjudicators can learn', () => {
       'camera serial': 'SN-4711',
       'set id': concordantSet,
       'other set id': discordantSet,
-      'study id': team.study.id,
       "other rater's id": other.user.id,
       "other rater's name": other.user.name,
       "other rater's email": other.user.email,
@@ -195,11 +311,21 @@ describe('blinding: what raters and adjudicators can learn', () => {
       "other rater's discordant score": '71.7',
       'final score': '85.6',
       'discordance rule': 'max-difference',
-    });
+      'sets in adjudication': 'adjudicating',
+    };
+    rater.assertNone({ ...raterSecrets, 'study id': team.study.id });
+    raterStudy.assertNone(raterSecrets);
+    rater.assertOnlyFields(RATER_FIELDS);
+    raterStudy.assertOnlyFields(RATER_FIELDS);
 
     // The adjudicator: both reads, unlabelled, and the rules — nothing else.
     const adjudicator = new Probe();
     const a = team.adjudicators[0].client;
+    const adjudicatorStudy = new Probe();
+    await adjudicatorStudy.record(a.get('/auth/me'));
+    await adjudicatorStudy.record(a.get('/studies'));
+    const before = await adjudicatorStudy.record(a.get(`/studies/${team.study.id}`));
+    expect(before.status).toBe(200);
     await adjudicator.record(a.get('/adjudications'));
     const task = await adjudicator.record(a.post('/adjudications/next'));
     expect(task.status).toBe(200);
@@ -225,6 +351,23 @@ describe('blinding: what raters and adjudicators can learn', () => {
     );
     await adjudicator.record(a.get(`/adjudications/${task.body.id}`));
     await adjudicator.record(a.get('/adjudications'));
+    await waitForStatus(t, [discordantSet], (s) => s === 'final');
+    // Their decision made the set final: the study looks just the same to them.
+    const after = await adjudicatorStudy.record(a.get(`/studies/${team.study.id}`));
+    expect(after.body).toEqual(before.body);
+    adjudicator.assertOnlyFields(ADJUDICATOR_FIELDS);
+    adjudicatorStudy.assertOnlyFields(ADJUDICATOR_FIELDS);
+    adjudicatorStudy.assertNone({
+      'subject code': subjectCode,
+      visit,
+      'visit date': visitDate,
+      'set id': discordantSet,
+      'other set id': concordantSet,
+      "rater 1's id": probed.user.id,
+      "rater 2's id": other.user.id,
+      'the other set’s final': '85.6',
+      'sets in adjudication': 'adjudicating',
+    });
     adjudicator.assertNone({
       'subject code': subjectCode,
       visit,

@@ -12,6 +12,24 @@ describe('loadConfig', () => {
     expect(config.storageDir).toMatch(/data\/photos$/);
   });
 
+  it('makes the session cookie Secure by default in production only', () => {
+    expect(loadConfig(base).cookieSecure).toBe(false);
+    expect(loadConfig({ ...base, NODE_ENV: 'production' }).cookieSecure).toBe(true);
+    expect(loadConfig({ ...base, NODE_ENV: 'production', COOKIE_SECURE: 'no' }).cookieSecure).toBe(
+      false,
+    );
+  });
+
+  it('keeps PUBLIC_ORIGIN as a bare origin, and leaves it unset by default', () => {
+    expect(loadConfig(base).publicOrigin).toBeUndefined();
+    expect(loadConfig({ ...base, PUBLIC_ORIGIN: 'https://Salt.Example.org/' }).publicOrigin).toBe(
+      'https://salt.example.org',
+    );
+    expect(loadConfig({ ...base, PUBLIC_ORIGIN: 'http://localhost:5173' }).publicOrigin).toBe(
+      'http://localhost:5173',
+    );
+  });
+
   it('names the missing DATABASE_URL', () => {
     expect(() => loadConfig({})).toThrow(
       new ConfigError('DATABASE_URL', 'is required but not set'),
@@ -28,6 +46,10 @@ describe('loadConfig', () => {
     [{ SALT_ADMIN_EMAIL: 'a@b.c' }, 'SALT_ADMIN_PASSWORD'],
     [{ SALT_ADMIN_EMAIL: 'a@b.c', SALT_ADMIN_PASSWORD: 'short' }, 'SALT_ADMIN_PASSWORD'],
     [{ QUEUE_PREFIX: 'a b' }, 'QUEUE_PREFIX'],
+    [{ PUBLIC_ORIGIN: 'salt.example.org' }, 'PUBLIC_ORIGIN'],
+    [{ PUBLIC_ORIGIN: 'ftp://salt.example.org' }, 'PUBLIC_ORIGIN'],
+    [{ PUBLIC_ORIGIN: 'https://salt.example.org/app' }, 'PUBLIC_ORIGIN'],
+    [{ COOKIE_SECURE: 'sometimes' }, 'COOKIE_SECURE'],
     [{ SALT_APP_DB_ROLE: 'salt_app; DROP TABLE users' }, 'SALT_APP_DB_ROLE'],
   ])('rejects %p naming %s', (extra, variable) => {
     expect(() => loadConfig({ ...base, ...extra })).toThrow(

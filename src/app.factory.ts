@@ -1,7 +1,7 @@
-import { INestApplicationContext, RequestMethod } from '@nestjs/common';
+import { INestApplication, INestApplicationContext, RequestMethod } from '@nestjs/common';
 import { NestFactory, Reflector } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import { json, NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
@@ -9,6 +9,7 @@ import { AppModule } from './app.module';
 import { ApiValidationPipe } from './common/api-validation.pipe';
 import { DomainError } from './common/domain-error';
 import { HttpExceptionFilter } from './common/http-exception.filter';
+import { OPENAPI_TAGS, PUBLIC_OPERATION } from './common/openapi';
 import { rejectDeepJson } from './common/json-depth';
 import { MediaTypeInterceptor } from './common/media-type.interceptor';
 import { RequestContext } from './common/request-context';
@@ -77,25 +78,53 @@ export async function createHttpApp(config: AppConfig): Promise<NestExpressAppli
   app.use(httpLogger(logger));
   app.use(refuseCrossSiteWrites(config.publicOrigin));
   app.use(json({ limit: '1mb', verify: rejectDeepJson }));
-  app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'api/docs', method: RequestMethod.ALL }] });
+  setApiPrefix(app);
   app.useGlobalPipes(validationPipe);
   app.useGlobalInterceptors(new MediaTypeInterceptor(app.get(Reflector)));
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();
 
-  const openApi = new DocumentBuilder()
-    .setTitle('salt-reader')
-    .setDescription('Blinded double reading of scalp photographs with SALT scoring')
-    .setVersion('1')
-    .addCookieAuth('salt_session')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), {
+  SwaggerModule.setup('api/docs', app, () => openApiDocument(app), {
     jsonDocumentUrl: 'api/docs-json',
     useGlobalPrefix: false,
   });
   serveWebApp(app, config);
   return app;
+}
+
+/** Routes live under /api/v1; the OpenAPI UI and document stay at /api/docs. */
+export function setApiPrefix(app: INestApplication): void {
+  app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'api/docs', method: RequestMethod.ALL }] });
+}
+
+/**
+ * The API's contract, from the controllers' decorators. Served at /api/docs-json, written to
+ * docs/openapi.json by `npm run openapi:document`, and held against real responses in the e2e
+ * suite (test/support/openapi-contract.ts).
+ */
+export function openApiDocument(app: INestApplication): OpenAPIObject {
+  const builder = new DocumentBuilder()
+    .setTitle('salt-reader')
+    .setDescription('Blinded double reading of scalp photographs with SALT scoring')
+    .setVersion('1')
+    .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
+    .addServer('/')
+    .addCookieAuth('salt_session')
+    .addBearerAuth()
+    // Either credential will do: the session cookie (browser) or a personal API token.
+    .addSecurityRequirements('cookie')
+    .addSecurityRequirements('bearer');
+  for (const [name, description] of OPENAPI_TAGS) builder.addTag(name, description);
+  const document = SwaggerModule.createDocument(app, builder.build());
+  // Swagger drops an empty per-operation security list, so public routes carry a mark instead.
+  for (const operations of Object.values(document.paths)) {
+    for (const operation of Object.values(operations as Record<string, Record<string, unknown>>)) {
+      if (typeof operation !== 'object' || !(PUBLIC_OPERATION in operation)) continue;
+      delete operation[PUBLIC_OPERATION];
+      operation.security = [];
+    }
+  }
+  return document;
 }
 
 /** A worker process: the same modules, no HTTP server. */

@@ -1,29 +1,48 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Request, Response } from 'express';
 import { Principal } from '../auth/auth.repository';
 import { CurrentUser, Roles } from '../auth/roles.decorator';
+import { ApiErrors, ApiImage, ApiSignedIn } from '../common/openapi';
 import { UuidParam } from '../common/validation';
 import { View } from '../photo-sets/photo-set.entity';
 import { sendBlindedImage } from '../reads/image-response';
 import { renditionSize, ViewParam } from '../reads/reads.controller';
 import { AdjudicationTaskView } from './adjudication-task.view';
 import { AdjudicationQueue, AdjudicationService, DecisionResult } from './adjudication.service';
+import {
+  AdjudicationQueueDto,
+  AdjudicationTaskDto,
+  DecisionResultDto,
+} from './dto/adjudication-responses.dto';
 import { DecisionDto } from './dto/decision.dto';
 
 @ApiTags('adjudications')
+@ApiSignedIn()
+@ApiErrors(404)
 @Controller('adjudications')
 @Roles('adjudicator')
 export class AdjudicationController {
   constructor(private readonly adjudicationService: AdjudicationService) {}
 
   @Get()
+  @ApiOperation({ summary: 'My open adjudications and counts' })
+  @ApiOkResponse({ type: AdjudicationQueueDto })
   queue(@CurrentUser() principal: Principal): Promise<AdjudicationQueue> {
     return this.adjudicationService.queue(principal);
   }
 
   @Post('next')
   @HttpCode(200)
+  @ApiOperation({ summary: 'My next adjudication' })
+  @ApiOkResponse({ type: AdjudicationTaskDto })
+  @ApiNoContentResponse({ description: 'Nothing is waiting' })
   async next(
     @CurrentUser() principal: Principal,
     @Res({ passthrough: true }) response: Response,
@@ -37,6 +56,9 @@ export class AdjudicationController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One of my adjudications: Read A, Read B and the rules fired' })
+  @ApiOkResponse({ type: AdjudicationTaskDto })
+  @ApiErrors(400, 404)
   get(
     @CurrentUser() principal: Principal,
     @Param('id', UuidParam) id: string,
@@ -45,6 +67,9 @@ export class AdjudicationController {
   }
 
   @Get(':id/images/:view')
+  @ApiOperation({ summary: 'An image of my adjudication' })
+  @ApiImage()
+  @ApiErrors(400, 404)
   async image(
     @CurrentUser() principal: Principal,
     @Param('id', UuidParam) id: string,
@@ -63,6 +88,9 @@ export class AdjudicationController {
   }
 
   @Post(':id/decision')
+  @ApiOperation({ summary: 'Decide: Read A, Read B or my own read, with a rationale' })
+  @ApiCreatedResponse({ type: DecisionResultDto })
+  @ApiErrors(400, 404, 409, 415)
   decide(
     @CurrentUser() principal: Principal,
     @Param('id', UuidParam) id: string,

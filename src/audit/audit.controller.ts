@@ -1,7 +1,8 @@
 import { Controller, Get, Param, Query, StreamableFile } from '@nestjs/common';
-import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Principal } from '../auth/auth.repository';
 import { CurrentUser, Roles } from '../auth/roles.decorator';
+import { ApiErrors, ApiSignedIn } from '../common/openapi';
 import { AuditPage, AuditTrailService } from './audit-trail.service';
 import { VerifyResult } from './audit-verify';
 import {
@@ -11,20 +12,29 @@ import {
   AuditVerifyQueryDto,
   EntityTimelineParamsDto,
 } from './dto/audit-query.dto';
+import { AuditEventPageDto, VerifyResultDto } from './dto/audit-responses.dto';
 
 /** The auditor's view of the trail. Blinded roles get 403 from the guard, like coordinators. */
 @ApiTags('audit')
+@ApiSignedIn()
+@ApiErrors(404)
 @Controller('audit')
 @Roles('auditor', 'admin')
 export class AuditController {
   constructor(private readonly trail: AuditTrailService) {}
 
   @Get()
+  @ApiOperation({ summary: 'Events, filtered and keyset-paged' })
+  @ApiOkResponse({ type: AuditEventPageDto })
+  @ApiErrors(400)
   list(@Query() query: AuditListQueryDto): Promise<AuditPage> {
     return this.trail.list(query);
   }
 
   @Get('entities/:type/:id')
+  @ApiOperation({ summary: "One entity's full timeline, with related events" })
+  @ApiOkResponse({ type: AuditEventPageDto })
+  @ApiErrors(400)
   timeline(
     @Param() params: EntityTimelineParamsDto,
     @Query() query: AuditPageDto,
@@ -33,6 +43,9 @@ export class AuditController {
   }
 
   @Get('verify')
+  @ApiOperation({ summary: 'Recompute the hash chain and report the first break' })
+  @ApiOkResponse({ type: VerifyResultDto })
+  @ApiErrors(400)
   verify(
     @CurrentUser() principal: Principal,
     @Query() query: AuditVerifyQueryDto,
@@ -41,7 +54,16 @@ export class AuditController {
   }
 
   @Get('export')
+  @ApiOperation({ summary: 'Stream the filtered events as CSV or JSON lines (itself audited)' })
   @ApiProduces('text/csv', 'application/x-ndjson')
+  @ApiOkResponse({
+    description: 'A download; JSON lines by default, one AuditEvent per line',
+    content: {
+      'application/x-ndjson': { schema: { type: 'string' } },
+      'text/csv': { schema: { type: 'string' } },
+    },
+  })
+  @ApiErrors(400)
   async export(
     @CurrentUser() principal: Principal,
     @Query() query: AuditExportQueryDto,

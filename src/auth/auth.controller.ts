@@ -10,15 +10,23 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Request, Response } from 'express';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { ApiErrors, ApiSignedIn } from '../common/openapi';
 import { UuidParam } from '../common/validation';
 import { SESSION_COOKIE } from './auth.guard';
 import { Principal } from './auth.repository';
 import { AuthService, TokenView } from './auth.service';
 import { ChangePasswordDto, CreateTokenDto, LoginDto } from './dto/auth.dto';
+import { CreatedTokenDto, LoginResponseDto, MeDto, TokenDto } from './dto/auth-responses.dto';
 import { CurrentUser, Public, Roles } from './roles.decorator';
 import { SessionOnly } from './session-only.decorator';
 import { UserView } from '../users/user.entity';
@@ -34,6 +42,9 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Sign in; sets the salt_session cookie' })
+  @ApiOkResponse({ type: LoginResponseDto })
+  @ApiErrors(400, 401, 403, 415, 429, 503)
   async login(
     @Body() body: LoginDto,
     @Req() request: Request,
@@ -57,6 +68,9 @@ export class AuthController {
   @Roles('any')
   @Post('logout')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Sign out; the session is revoked' })
+  @ApiNoContentResponse({ description: 'Signed out' })
+  @ApiSignedIn()
   async logout(
     @CurrentUser() principal: Principal,
     @Res({ passthrough: true }) response: Response,
@@ -67,6 +81,9 @@ export class AuthController {
 
   @Roles('any')
   @Get('me')
+  @ApiOperation({ summary: 'The signed-in user' })
+  @ApiOkResponse({ type: MeDto })
+  @ApiSignedIn()
   me(@CurrentUser() principal: Principal): Omit<UserView, 'active' | 'createdAt'> {
     return {
       id: principal.userId,
@@ -79,6 +96,10 @@ export class AuthController {
   @Roles('any')
   @Post('password')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Change my password; every session of mine ends' })
+  @ApiNoContentResponse({ description: 'Changed' })
+  @ApiSignedIn()
+  @ApiErrors(400, 415)
   async changePassword(
     @CurrentUser() principal: Principal,
     @Body() body: ChangePasswordDto,
@@ -91,6 +112,10 @@ export class AuthController {
   @Roles('any')
   @SessionOnly()
   @Post('tokens')
+  @ApiOperation({ summary: 'Create a personal API token; its secret is shown once' })
+  @ApiCreatedResponse({ type: CreatedTokenDto })
+  @ApiSignedIn()
+  @ApiErrors(400, 415)
   createToken(
     @CurrentUser() principal: Principal,
     @Body() body: CreateTokenDto,
@@ -100,6 +125,9 @@ export class AuthController {
 
   @Roles('any')
   @Get('tokens')
+  @ApiOperation({ summary: 'My personal API tokens' })
+  @ApiOkResponse({ type: [TokenDto] })
+  @ApiSignedIn()
   listTokens(@CurrentUser() principal: Principal): Promise<TokenView[]> {
     return this.authService.listTokens(principal);
   }
@@ -107,6 +135,10 @@ export class AuthController {
   @Roles('any')
   @Delete('tokens/:id')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke one of my API tokens' })
+  @ApiNoContentResponse({ description: 'Revoked' })
+  @ApiSignedIn()
+  @ApiErrors(400, 404)
   revokeToken(
     @CurrentUser() principal: Principal,
     @Param('id', UuidParam) id: string,

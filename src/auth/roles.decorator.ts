@@ -1,4 +1,10 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import {
+  applyDecorators,
+  createParamDecorator,
+  ExecutionContext,
+  SetMetadata,
+} from '@nestjs/common';
+import { ApiPublic } from '../common/openapi';
 import { Role } from '../users/role';
 import { Principal } from './auth.repository';
 
@@ -6,7 +12,8 @@ export const PUBLIC_KEY = 'salt:public';
 export const ROLES_KEY = 'salt:roles';
 
 /** Open to anyone, signed in or not. */
-export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);
+export const Public = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(PUBLIC_KEY, true), ApiPublic());
 
 /**
  * Which global roles may call a route. Every non-public route must declare this; `'any'` means

@@ -1,7 +1,13 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Response } from 'express';
 import { Public } from '../auth/roles.decorator';
+import { HealthReportDto } from './dto/health-responses.dto';
 import { HealthReport, HealthService } from './health.service';
 
 @ApiTags('health')
@@ -11,6 +17,9 @@ export class HealthController {
 
   @Public()
   @Get()
+  @ApiOperation({ summary: 'Liveness and readiness of the database and Redis' })
+  @ApiOkResponse({ type: HealthReportDto, description: 'Ready' })
+  @ApiServiceUnavailableResponse({ type: HealthReportDto, description: 'A dependency is down' })
   async check(@Res({ passthrough: true }) response: Response): Promise<HealthReport> {
     const report = await this.health.check();
     response.status(report.status === 'ok' ? 200 : 503);

@@ -14,13 +14,27 @@ import {
   UploadedFiles as UploadedFilesParam,
   UseInterceptors,
 } from '@nestjs/common';
-import { ApiConsumes, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Request, Response } from 'express';
 import { Principal } from '../auth/auth.repository';
 import { CurrentUser, Roles } from '../auth/roles.decorator';
 import { DomainError } from '../common/domain-error';
+import { ApiErrors, ApiImage, ApiSignedIn } from '../common/openapi';
 import { UuidParam } from '../common/validation';
 import { ListPhotoSetsQuery, RenditionQuery, UploadPhotoSetDto } from './dto/photo-set.dto';
+import {
+  PhotoSetDto,
+  PhotoSetPageDto,
+  UploadAcceptedDto,
+  UploadPhotoSetBodyDto,
+} from './dto/photo-set-responses.dto';
 import { MultipartInterceptor, UploadedFiles } from './multipart.interceptor';
 import { MAX_IMAGE_BYTES } from './photo-limits';
 import { View, VIEWS } from './photo-set.entity';
@@ -38,6 +52,7 @@ class ViewPipe implements PipeTransform<string, View> {
 }
 
 @ApiTags('photo-sets')
+@ApiSignedIn()
 @Controller()
 export class PhotoSetsController {
   constructor(private readonly photoSets: PhotoSetsService) {}
@@ -45,7 +60,11 @@ export class PhotoSetsController {
   @Post('studies/:id/photo-sets')
   @Roles('admin', 'coordinator')
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Upload one visit: four views, ingested in the background' })
   @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: UploadPhotoSetBodyDto })
+  @ApiAcceptedResponse({ type: UploadAcceptedDto })
+  @ApiErrors(400, 404, 409, 413, 415)
   @UseInterceptors(
     MultipartInterceptor({
       files: VIEWS.map((name) => ({ name, maxCount: 1 })),
@@ -64,6 +83,9 @@ export class PhotoSetsController {
 
   @Get('studies/:id/photo-sets')
   @Roles('admin', 'coordinator', 'auditor')
+  @ApiOperation({ summary: "A study's photo sets, newest first, paged" })
+  @ApiOkResponse({ type: PhotoSetPageDto })
+  @ApiErrors(400, 404)
   list(
     @CurrentUser() principal: Principal,
     @Param('id', UuidParam) studyId: string,
@@ -74,6 +96,9 @@ export class PhotoSetsController {
 
   @Get('photo-sets/:id')
   @Roles('admin', 'coordinator', 'auditor')
+  @ApiOperation({ summary: 'One photo set, unblinded' })
+  @ApiOkResponse({ type: PhotoSetDto })
+  @ApiErrors(400, 404)
   get(
     @CurrentUser() principal: Principal,
     @Param('id', UuidParam) id: string,
@@ -84,6 +109,9 @@ export class PhotoSetsController {
   /** Unblinded staff only. Originals are never served by this or any route. */
   @Get('photo-sets/:id/images/:view')
   @Roles('admin', 'coordinator', 'auditor')
+  @ApiOperation({ summary: 'An image of a photo set (unblinded staff)' })
+  @ApiImage()
+  @ApiErrors(400, 404)
   async image(
     @CurrentUser() principal: Principal,
     @Param('id', UuidParam) id: string,

@@ -12,14 +12,28 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { ApiHeader, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Request, Response } from 'express';
 import { Principal } from '../auth/auth.repository';
 import { CurrentUser, Roles } from '../auth/roles.decorator';
 import { invalid, notFound } from '../common/domain-error';
+import { ApiErrors, ApiImage, ApiSignedIn } from '../common/openapi';
 import { UuidParam } from '../common/validation';
 import { RENDITION_SIZES, RenditionSize } from '../photo-sets/photo-image.entity';
 import { View, VIEWS } from '../photo-sets/photo-set.entity';
+import {
+  ReadQueueDto,
+  ReadTaskDto,
+  ReopenedReadDto,
+  SubmittedScoreDto,
+} from './dto/read-responses.dto';
 import { DraftDto, ReopenDto, ScoresDto } from './dto/scores.dto';
 import { sendBlindedImage } from './image-response';
 import { ReadCorrectionsService, ReopenedRead } from './read-corrections.service';
@@ -46,6 +60,8 @@ export function idempotencyKey(header: string | undefined): string | null {
 }
 
 @ApiTags('reads')
+@ApiSignedIn()
+@ApiErrors(404)
 @Controller('reads')
 @Roles('rater')
 export class ReadsController {
@@ -55,12 +71,17 @@ export class ReadsController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'My open read tasks and counts' })
+  @ApiOkResponse({ type: ReadQueueDto })
   queue(@CurrentUser() principal: Principal): Promise<ReadQueue> {
     return this.readsService.queue(principal);
   }
 
   @Post('next')
   @HttpCode(200)
+  @ApiOperation({ summary: 'My next task, in random order' })
+  @ApiOkResponse({ type: ReadTaskDto })
+  @ApiNoContentResponse({ description: 'Nothing is waiting' })
   async next(
     @CurrentUser() principal: Principal,
     @Res({ passthrough: true }) response: Response,
@@ -74,6 +95,9 @@ export class ReadsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One of my tasks, blinded' })
+  @ApiOkResponse({ type: ReadTaskDto })
+  @ApiErrors(400, 404)
   get(
     @CurrentUser() principal: Principal,
     @Param('id', UuidParam) id: string,
@@ -82,6 +106,9 @@ export class ReadsController {
   }
 
   @Get(':id/images/:view')
+  @ApiOperation({ summary: 'An image of my task' })
+  @ApiImage()
+  @ApiErrors(400, 404)
   async image(
     @CurrentUser() principal: Principal,
     @Param('id', UuidParam) id: string,
@@ -96,6 +123,9 @@ export class ReadsController {
 
   @Put(':id/draft')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Autosave a draft, visible to nobody else' })
+  @ApiNoContentResponse({ description: 'Saved' })
+  @ApiErrors(400, 404, 409, 415)
   async draft(
     @CurrentUser() principal: Principal,
     @Param('id', UuidParam) id: string,
@@ -105,6 +135,9 @@ export class ReadsController {
   }
 
   @Post(':id/score')
+  @ApiOperation({ summary: 'Submit my scores; the server computes SALT' })
+  @ApiCreatedResponse({ type: SubmittedScoreDto })
+  @ApiErrors(400, 404, 409, 415)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   score(
     @CurrentUser() principal: Principal,
@@ -118,6 +151,9 @@ export class ReadsController {
   /** Corrections (admin): the rater submits a new version; the earlier one stays. */
   @Post(':id/reopen')
   @Roles('admin')
+  @ApiOperation({ summary: 'Reopen a submitted read for a correction (admin)' })
+  @ApiCreatedResponse({ type: ReopenedReadDto })
+  @ApiErrors(400, 404, 409, 415)
   reopen(
     @CurrentUser() principal: Principal,
     @Param('id', UuidParam) id: string,

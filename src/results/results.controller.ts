@@ -1,21 +1,43 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { Response } from 'express';
 import { Principal } from '../auth/auth.repository';
 import { CurrentUser, Roles } from '../auth/roles.decorator';
 import { invalid } from '../common/domain-error';
+import { ApiErrors, ApiSignedIn } from '../common/openapi';
 import { UuidParam } from '../common/validation';
+import { ResultsDto } from './dto/result-responses.dto';
 import { resultsCsv } from './results.csv';
 import { ResultRow, ResultsService } from './results.service';
 
 @ApiTags('results')
+@ApiSignedIn()
 @Controller('studies')
 @Roles('coordinator', 'auditor', 'admin')
 export class ResultsController {
   constructor(private readonly resultsService: ResultsService) {}
 
   @Get(':id/results')
+  @ApiOperation({ summary: 'One row per photo set: both reads, discordance, final SALT' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiExtraModels(ResultsDto)
+  @ApiOkResponse({
+    description: 'JSON by default; `format=csv` downloads the same rows as CSV',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(ResultsDto) } },
+      'text/csv': { schema: { type: 'string' } },
+    },
+  })
+  @ApiErrors(400, 404)
   async results(
     @CurrentUser() principal: Principal,
     @Param('id', UuidParam) studyId: string,

@@ -7,8 +7,9 @@ import { Client } from 'pg';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { createHttpApp } from '../../src/app.factory';
+import { createHttpApp, openApiDocument } from '../../src/app.factory';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { contractChecked, OpenApiContract, OpenApiDocumentLike } from './openapi-contract';
 import { adminDatabaseUrl, databaseUrl, TEST_REDIS_URL } from './test-env';
 
 export const ADMIN_EMAIL = 'admin@salt.test';
@@ -52,6 +53,9 @@ export interface TestAppOptions {
   database?: string;
 }
 
+/** The document is the same for every app of a run; compiled schemas are kept across apps. */
+let contract: OpenApiContract | undefined;
+
 /** Boots the whole app (api and workers) on its own database, queue prefix and photo store. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await cloneTestDatabase());
@@ -71,11 +75,14 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const app = await createHttpApp(config);
   await app.init();
   const server = app.getHttpServer() as Parameters<typeof request>[0];
+  // Every response a test receives through http() is held to the app's OpenAPI document.
+  contract ??= new OpenApiContract(openApiDocument(app) as unknown as OpenApiDocumentLike);
+  const checked = contract;
   return {
     app,
     config,
     db: app.get(DataSource),
-    http: () => request(server),
+    http: () => contractChecked(request(server), checked),
     close: async () => {
       await app.close();
       await deleteQueueKeys(config);

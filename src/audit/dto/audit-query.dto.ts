@@ -1,4 +1,4 @@
-import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsIn,
@@ -102,9 +102,11 @@ export class AuditVerifyQueryDto {
 }
 
 export class EntityTimelineParamsDto {
+  @ApiProperty({ example: 'photo-set', pattern: '^[a-z][a-z0-9-]{0,63}$' })
   @Matches(/^[a-z][a-z0-9-]{0,63}$/, { message: 'type must be a kebab-case entity type' })
   type!: string;
 
+  @ApiProperty({ maxLength: 200, description: "The entity's id, usually a UUID" })
   @IsString()
   @MaxLength(200)
   id!: string;

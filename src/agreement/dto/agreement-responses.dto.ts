@@ -1,0 +1,160 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { PairIcc, RaterMonitoring } from '../agreement-report';
+import { BlandAltman, IccResult, Interval } from '../agreement-stats';
+import { AgreementView } from '../agreement.service';
+
+export class IntervalDto implements Interval {
+  @ApiProperty()
+  lower!: number;
+
+  @ApiProperty()
+  upper!: number;
+}
+
+export class IccDto implements IccResult {
+  @ApiProperty()
+  value!: number;
+
+  @ApiProperty({ type: () => IntervalDto })
+  ci95!: IntervalDto;
+
+  @ApiProperty({ type: 'integer', description: 'Sets' })
+  n!: number;
+
+  @ApiProperty({ type: 'integer', description: 'Reads per set' })
+  k!: number;
+}
+
+export class PairIccDto extends IccDto implements PairIcc {
+  @ApiProperty({ type: [String], minItems: 2, maxItems: 2 })
+  raterIds!: [string, string];
+}
+
+export class BlandAltmanDto implements BlandAltman {
+  @ApiProperty({ type: 'integer' })
+  n!: number;
+
+  @ApiProperty({ description: 'mean(A − B)' })
+  bias!: number;
+
+  @ApiProperty()
+  sd!: number;
+
+  @ApiProperty({ type: () => IntervalDto })
+  biasCi95!: IntervalDto;
+
+  @ApiProperty()
+  lowerLimit!: number;
+
+  @ApiProperty()
+  upperLimit!: number;
+
+  @ApiProperty({ type: () => IntervalDto })
+  lowerLimitCi95!: IntervalDto;
+
+  @ApiProperty({ type: () => IntervalDto })
+  upperLimitCi95!: IntervalDto;
+}
+
+export class KappaDto {
+  @ApiProperty({ example: 'AA-IGA' })
+  scale!: string;
+
+  @ApiProperty({ type: [String], description: "The scale's fixed categories" })
+  categories!: string[];
+
+  @ApiProperty()
+  linear!: number;
+
+  @ApiProperty()
+  quadratic!: number;
+}
+
+export class RaterMonthDto {
+  @ApiProperty({ example: '2026-01' })
+  month!: string;
+
+  @ApiProperty({ type: 'integer' })
+  reads!: number;
+
+  @ApiProperty({ type: 'integer' })
+  discordant!: number;
+
+  @ApiProperty({ type: 'integer' })
+  chosen!: number;
+
+  @ApiProperty({ type: 'integer' })
+  decided!: number;
+}
+
+export class RaterMonitoringDto implements RaterMonitoring {
+  @ApiProperty({ format: 'uuid' })
+  raterId!: string;
+
+  @ApiProperty({ type: 'integer' })
+  reads!: number;
+
+  @ApiProperty({ type: 'integer' })
+  discordant!: number;
+
+  @ApiProperty({ type: Number, nullable: true })
+  adjudicationRate!: number | null;
+
+  @ApiProperty({ type: 'integer' })
+  adjudicatedWithChoice!: number;
+
+  @ApiProperty({ type: 'integer' })
+  chosen!: number;
+
+  @ApiProperty({ type: Number, nullable: true })
+  chosenRate!: number | null;
+
+  @ApiProperty({ type: Number, nullable: true, description: '1 − chosenRate' })
+  disagreementIndex!: number | null;
+
+  @ApiProperty({ type: () => [RaterMonthDto] })
+  byMonth!: RaterMonthDto[];
+}
+
+export class AgreementDto implements AgreementView {
+  @ApiProperty({ format: 'uuid' })
+  studyId!: string;
+
+  @ApiProperty({ type: 'integer' })
+  pairs!: number;
+
+  @ApiProperty({ type: 'integer' })
+  discordant!: number;
+
+  @ApiProperty({
+    type: () => IccDto,
+    nullable: true,
+    description: 'ICC(1,1), one-way random, over every evaluated pair; null below five sets',
+  })
+  icc11!: IccDto | null;
+
+  @ApiProperty({
+    type: () => [PairIccDto],
+    description: 'ICC(2,1), two-way random, absolute agreement, per fixed rater pair',
+  })
+  icc21ByPair!: PairIccDto[];
+
+  @ApiProperty({ type: () => BlandAltmanDto, nullable: true })
+  blandAltman!: BlandAltmanDto | null;
+
+  @ApiProperty({ type: () => KappaDto, nullable: true })
+  kappa!: KappaDto | null;
+
+  @ApiProperty({ type: () => [RaterMonitoringDto] })
+  raters!: RaterMonitoringDto[];
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'Rater names by id',
+  })
+  raterNames!: Record<string, string>;
+
+  @ApiProperty({ type: [String] })
+  notes!: string[];
+}

@@ -1,0 +1,108 @@
+import { applyDecorators } from '@nestjs/common';
+import {
+  ApiExtension,
+  ApiExtraModels,
+  ApiNotModifiedResponse,
+  ApiOkResponse,
+  ApiParam,
+  ApiProduces,
+  ApiProperty,
+  ApiQuery,
+  ApiResponse,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { RENDITION_SIZES } from '../photo-sets/photo-image.entity';
+import { VIEWS } from '../photo-sets/photo-set.entity';
+import { ErrorBody } from './http-exception.filter';
+
+/**
+ * Shared pieces of the OpenAPI contract (served at /api/docs-json, linted by `npm run
+ * lint:openapi`, and checked against real responses in the e2e suite). Response schemas live
+ * beside each feature in its dto/ folder.
+ */
+
+/** The one error body of the API (DESIGN §4), produced by HttpExceptionFilter. */
+export class ErrorBodyDto implements ErrorBody {
+  @ApiProperty({ type: 'integer', example: 404 })
+  statusCode!: number;
+
+  @ApiProperty({ example: 'Not Found', description: 'The HTTP reason phrase' })
+  error!: string;
+
+  @ApiProperty({
+    oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
+    description: 'A sentence, or one message per invalid field. Never a stack trace or SQL.',
+    example: 'Not found',
+  })
+  message!: string | string[];
+
+  @ApiProperty({ description: 'Also sent as the X-Request-Id header; quote it in bug reports' })
+  requestId!: string;
+}
+
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 503;
+
+const WHEN: Record<ErrorStatus, string> = {
+  400: 'Invalid input; `message` lists one sentence per field',
+  401: 'Not signed in, or the session or token has expired',
+  403: 'Refused: the role or token does not allow this, or the request came from another site',
+  404: 'Not found; also the answer to anything the caller may not see, so it reveals nothing',
+  409: 'Conflicts with the current state',
+  413: 'The upload is too large',
+  415: 'The body is not of a media type this route consumes',
+  429: 'Too many attempts; try again in a minute',
+  503: 'The database (or Redis) is unavailable; try again shortly',
+};
+
+/** Documents the error answers an operation (or a whole controller) can give. */
+export function ApiErrors(...statuses: ErrorStatus[]): MethodDecorator & ClassDecorator {
+  // Content spelled out: with `type`, swagger would list the error under the route's own
+  // media types (image/jpeg, text/csv), but errors are always JSON.
+  const content = { 'application/json': { schema: { $ref: getSchemaPath(ErrorBodyDto) } } };
+  return applyDecorators(
+    ApiExtraModels(ErrorBodyDto),
+    ...statuses.map((status) => ApiResponse({ status, description: WHEN[status], content })),
+  );
+}
+
+/** Errors any signed-in route can answer: see auth.guard.ts. */
+export const ApiSignedIn = (): MethodDecorator & ClassDecorator => ApiErrors(401, 403, 503);
+
+/**
+ * Marks an operation that needs no credentials. The document builder turns the mark into
+ * `security: []`, overriding the root requirement (swagger omits an empty security list).
+ */
+export const PUBLIC_OPERATION = 'x-salt-public';
+export const ApiPublic = (): MethodDecorator & ClassDecorator =>
+  ApiExtension(PUBLIC_OPERATION, true);
+
+/** Tags, in the order a reader meets them, each with what its routes are for. */
+export const OPENAPI_TAGS: readonly [name: string, description: string][] = [
+  ['auth', 'Sign-in, sessions, password and personal API tokens'],
+  ['users', 'Accounts and global roles (admin)'],
+  ['studies', 'Studies, their imaging charter (settings) and members'],
+  ['photo-sets', 'Upload and unblinded review of photo sets (coordinators, auditors, admins)'],
+  ['imports', 'Bulk import of photo sets from a ZIP archive'],
+  ['reads', "The rater's blinded queue and scoring; anything not the rater's own is 404"],
+  ['adjudications', "The adjudicator's blinded tasks: Read A and Read B, and the decision"],
+  ['results', 'Unblinded results, exports and agreement statistics'],
+  ['audit', 'The tamper-evident audit trail (auditors, admins)'],
+  ['health', 'Liveness and readiness'],
+];
+
+/**
+ * A blinded or unblinded image rendition: always a re-encoded JPEG without metadata, with a
+ * strong ETag, so a repeated request with If-None-Match gets 304 and no body.
+ */
+export function ApiImage(): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    ApiParam({ name: 'view', enum: VIEWS, description: 'Unknown views are 404' }),
+    ApiQuery({ name: 'size', required: false, enum: RENDITION_SIZES }),
+    ApiProduces('image/jpeg'),
+    ApiOkResponse({
+      description: 'The image, re-encoded as JPEG with all metadata stripped',
+      content: { 'image/jpeg': { schema: { type: 'string', format: 'binary' } } },
+    }),
+    ApiNotModifiedResponse({ description: 'If-None-Match matched the ETag; no body' }),
+  );
+}

@@ -1,0 +1,82 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PHOTO_SET_STATUSES } from '../../photo-sets/photo-set.entity';
+import { STUDY_ROLES, StudyRole } from '../study-role';
+import {
+  ADJUDICATION_MODES,
+  AdjudicationMode,
+  PAIRINGS,
+  Pairing,
+  StudySettings,
+} from '../study-settings';
+import { MemberView, StudyDetail, StudyListItem, StudyView } from '../study.view';
+
+/** The study's imaging charter, with every key filled in. */
+export class StudySettingsViewDto implements StudySettings {
+  @ApiProperty({ description: 'Discordant when |A − B| exceeds this many SALT points' })
+  maxDifference!: number;
+
+  @ApiProperty({
+    type: [Number],
+    description: 'Discordant when A and B fall on different sides of any of these',
+  })
+  thresholds!: number[];
+
+  @ApiProperty({ enum: PAIRINGS })
+  pairing!: Pairing;
+
+  @ApiProperty({ enum: ADJUDICATION_MODES })
+  adjudication!: AdjudicationMode;
+}
+
+export class StudyDto implements StudyView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: 'AA-IL2-01' })
+  code!: string;
+
+  @ApiProperty()
+  title!: string;
+
+  @ApiProperty({ type: () => StudySettingsViewDto })
+  settings!: StudySettingsViewDto;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+}
+
+export class StudyListItemDto extends StudyDto implements StudyListItem {
+  @ApiProperty({ enum: STUDY_ROLES, isArray: true, description: "The caller's study roles" })
+  myRoles!: StudyRole[];
+}
+
+export class StudyDetailDto extends StudyListItemDto implements StudyDetail {
+  @ApiPropertyOptional({
+    type: 'object',
+    properties: Object.fromEntries(
+      PHOTO_SET_STATUSES.map((status) => [status, { type: 'integer' }]),
+    ),
+    additionalProperties: { type: 'integer' },
+    description:
+      'Photo sets per status; only for unblinded staff (admin, coordinator, auditor), since ' +
+      'raters and adjudicators could read discordance off it',
+  })
+  statusCounts?: Record<string, number>;
+}
+
+export class MemberDto implements MemberView {
+  @ApiProperty({ format: 'uuid' })
+  userId!: string;
+
+  @ApiProperty()
+  email!: string;
+
+  @ApiProperty()
+  name!: string;
+
+  @ApiProperty({ enum: STUDY_ROLES, isArray: true })
+  roles!: StudyRole[];
+
+  @ApiProperty()
+  active!: boolean;
+}

@@ -28,7 +28,10 @@ export class LoginThrottle {
     try {
       counts = await this.client.redis.mget(...this.keys(email, ip));
     } catch {
-      // Without the counters we cannot throttle; refuse rather than allow unlimited guessing.
+      // Fails closed: without the counters we cannot throttle, and failing open would let anyone
+      // who can slow Redis down guess passwords without limit. Sign-in is the only casualty; a
+      // signed-in session does not need Redis. The wait is bounded by the client's command
+      // timeout (redis.provider.ts), so a Redis that is down or frozen answers 503 within seconds.
       throw new DomainError('unavailable', 'Sign-in is temporarily unavailable; try again shortly');
     }
     if (counts.some((count) => Number(count ?? 0) >= this.config.loginFailuresPerMinute)) {

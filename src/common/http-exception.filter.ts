@@ -43,7 +43,11 @@ export interface ErrorBody {
   requestId: string;
 }
 
-/** Postgres connection failures: answer 503 so clients retry instead of seeing a 500. */
+/**
+ * Postgres unreachable, refusing, or not answering in time (statement timeout 57014, idle
+ * transaction ended 25P03, pg's client read timeout on a frozen connection): answer 503 so
+ * clients retry instead of seeing a 500.
+ */
 function isDatabaseUnavailable(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
   const message = error instanceof Error ? error.message : '';
@@ -51,7 +55,9 @@ function isDatabaseUnavailable(error: unknown): boolean {
     code === 'ECONNREFUSED' ||
     code === '57P01' ||
     code === '57P03' ||
-    /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(
+    code === '57014' ||
+    code === '25P03' ||
+    /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Query read timeout/i.test(
       message,
     )
   );

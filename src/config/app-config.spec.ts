@@ -10,6 +10,12 @@ describe('loadConfig', () => {
     expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(config.migrateOnStart).toBe(true);
     expect(config.storageDir).toMatch(/data\/photos$/);
+    expect(config.database).toEqual({
+      connectTimeoutMs: 5000,
+      statementTimeoutMs: 5000,
+      idleInTransactionTimeoutMs: 10_000,
+    });
+    expect(config.redisCommandTimeoutMs).toBe(2000);
   });
 
   it('makes the session cookie Secure by default in production only', () => {
@@ -50,6 +56,9 @@ describe('loadConfig', () => {
     [{ PUBLIC_ORIGIN: 'ftp://salt.example.org' }, 'PUBLIC_ORIGIN'],
     [{ PUBLIC_ORIGIN: 'https://salt.example.org/app' }, 'PUBLIC_ORIGIN'],
     [{ COOKIE_SECURE: 'sometimes' }, 'COOKIE_SECURE'],
+    [{ DB_STATEMENT_TIMEOUT_MS: '0' }, 'DB_STATEMENT_TIMEOUT_MS'],
+    [{ DB_CONNECT_TIMEOUT_MS: '5s' }, 'DB_CONNECT_TIMEOUT_MS'],
+    [{ REDIS_COMMAND_TIMEOUT_MS: 'soon' }, 'REDIS_COMMAND_TIMEOUT_MS'],
     [{ SALT_APP_DB_ROLE: 'salt_app; DROP TABLE users' }, 'SALT_APP_DB_ROLE'],
   ])('rejects %p naming %s', (extra, variable) => {
     expect(() => loadConfig({ ...base, ...extra })).toThrow(

@@ -30,8 +30,23 @@ export interface AppConfig {
   /** Max failed logins per account or IP inside one minute before answering 429. */
   loginFailuresPerMinute: number;
   reconcileEveryMs: number;
+  database: DatabaseTimeouts;
+  /**
+   * How long a request waits for one Redis command (login throttle, health) before it gives up:
+   * a Redis that accepts connections but never answers must not hang requests.
+   */
+  redisCommandTimeoutMs: number;
   webDir: string;
   demo: boolean;
+}
+
+/** Limits that turn a hung or blackholed Postgres into a prompt 503 instead of a hang. */
+export interface DatabaseTimeouts {
+  connectTimeoutMs: number;
+  /** Server-side cap on one statement; the client gives up a second after it (see data-source-options.ts). */
+  statementTimeoutMs: number;
+  /** Server-side: a transaction left idle this long (its client gone quiet) is ended. */
+  idleInTransactionTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -174,6 +189,18 @@ export function loadConfig(env: Env): AppConfig {
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     loginFailuresPerMinute: integer(env, 'LOGIN_FAILURES_PER_MINUTE', 5, 1, 1000),
     reconcileEveryMs: integer(env, 'RECONCILE_EVERY_MS', 60_000, 1000, 86_400_000),
+    database: {
+      connectTimeoutMs: integer(env, 'DB_CONNECT_TIMEOUT_MS', 5000, 100, 120_000),
+      statementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 5000, 100, 3_600_000),
+      idleInTransactionTimeoutMs: integer(
+        env,
+        'DB_IDLE_IN_TRANSACTION_TIMEOUT_MS',
+        10_000,
+        100,
+        3_600_000,
+      ),
+    },
+    redisCommandTimeoutMs: integer(env, 'REDIS_COMMAND_TIMEOUT_MS', 2000, 50, 60_000),
     webDir: resolve(optional(env, 'WEB_DIR') ?? './dist/web'),
     demo: boolean(env, 'SALT_DEMO', false),
   };

@@ -6,6 +6,7 @@ import { AfterCommit } from './after-commit';
 import { APP_CONFIG } from '../config/config.module';
 import { dataSourceOptions } from './data-source-options';
 import { runMigrations } from './migrate';
+import { StalledConnectionSubscriber } from './stalled-connection.subscriber';
 import { TransactionService } from './transaction.service';
 
 @Global()
@@ -23,20 +24,26 @@ import { TransactionService } from './transaction.service';
       }),
     }),
   ],
-  providers: [TransactionService, AfterCommit],
+  providers: [TransactionService, AfterCommit, StalledConnectionSubscriber],
   exports: [TransactionService, AfterCommit],
 })
 export class DatabaseModule implements OnModuleInit {
   private readonly logger = new Logger(DatabaseModule.name);
 
-  constructor(
-    private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   async onModuleInit(): Promise<void> {
     if (!this.config.migrateOnStart) return;
-    const applied = await runMigrations(this.dataSource, { appRole: this.config.appDbRole });
+    // A short-lived pool of its own, without the app's statement timeouts: waiting for another
+    // process's migration lock, or a migration rewriting a large table, may take longer.
+    const migrator = new DataSource(dataSourceOptions({ databaseUrl: this.config.databaseUrl }));
+    await migrator.initialize();
+    let applied: string[];
+    try {
+      applied = await runMigrations(migrator, { appRole: this.config.appDbRole });
+    } finally {
+      await migrator.destroy();
+    }
     if (applied.length) this.logger.log(`applied migrations: ${applied.join(', ')}`);
   }
 }

@@ -7,7 +7,8 @@ import { runMigrations } from './migrate';
 async function main(): Promise<void> {
   // eslint-disable-next-line no-restricted-properties -- the CLI entry point reads the environment once
   const config = loadConfig(process.env);
-  const dataSource = new DataSource(dataSourceOptions(config));
+  // Only the URL: migrations run without the app's statement timeouts.
+  const dataSource = new DataSource(dataSourceOptions({ databaseUrl: config.databaseUrl }));
   await dataSource.initialize();
   try {
     const applied = await runMigrations(dataSource, { appRole: config.appDbRole });

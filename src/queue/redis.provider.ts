@@ -6,7 +6,7 @@ import { redisConnectionOptions } from './redis-connection';
 
 /**
  * A plain Redis client for short commands (health pings, login throttling). Unlike BullMQ's
- * connections it fails fast while Redis is down instead of queueing commands.
+ * connections it fails fast while Redis is down or not answering instead of queueing commands.
  */
 @Injectable()
 export class RedisClient implements OnApplicationShutdown {
@@ -20,6 +20,10 @@ export class RedisClient implements OnApplicationShutdown {
       maxRetriesPerRequest: 1,
       enableOfflineQueue: false,
       connectTimeout: 2000,
+      // A connected Redis that stops answering (a frozen network) must not hang the request:
+      // the command fails after this long. BullMQ's own connections (redis-connection.ts) keep
+      // waiting instead, as its blocking workers need, and request paths never await them.
+      commandTimeout: config.redisCommandTimeoutMs,
       lazyConnect: false,
     });
     // Errors surface through commands; without a listener ioredis would log every reconnect.

@@ -9,6 +9,7 @@ import { RestartableRedis, startRestartableRedis } from './restartable-redis';
 
 /** Generous: Redis being down must cost a request nothing like the outage it overlaps. */
 const PROMPT_MS = 3000;
+const GIVE_UP_MS = 15_000;
 
 async function timed<T>(work: () => PromiseLike<T>): Promise<{ value: T; ms: number }> {
   const started = performance.now();
@@ -63,7 +64,13 @@ describe('Redis down: Postgres is the truth, requests do not wait for Redis', ()
     await redis.kill();
 
     const uploaded = await timed(() =>
-      upload(setup.coordinator.client, setup.studyId, { subjectCode: 'RO-1', visit: 'v1' }, views),
+      // The timeout stops a hanging request (the defect) so it fails here, not at the test limit.
+      upload(
+        setup.coordinator.client,
+        setup.studyId,
+        { subjectCode: 'RO-1', visit: 'v1' },
+        views,
+      ).timeout(GIVE_UP_MS),
     );
     expect(uploaded.value.status).toBe(202);
     expect(uploaded.ms).toBeLessThan(PROMPT_MS);
@@ -72,7 +79,8 @@ describe('Redis down: Postgres is the truth, requests do not wait for Redis', ()
     const imported = await timed(() =>
       setup.coordinator.client
         .post(`/studies/${setup.studyId}/imports`)
-        .attach('archive', zip, 'sets.zip'),
+        .attach('archive', zip, 'sets.zip')
+        .timeout(GIVE_UP_MS),
     );
     expect(imported.value.status).toBe(202);
     expect(imported.ms).toBeLessThan(PROMPT_MS);

@@ -50,7 +50,8 @@ export interface Study {
 }
 
 export interface StudyDetail extends Study {
-  statusCounts: Record<SetStatus, number>;
+  /** Absent for a caller who is only a rater or adjudicator in this study (blinding). */
+  statusCounts?: Record<SetStatus, number>;
 }
 
 export interface Member {

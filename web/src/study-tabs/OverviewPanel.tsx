@@ -6,10 +6,12 @@ export function OverviewPanel({ study }: { study: StudyDetail }) {
   const s = study.settings;
   return (
     <div className="stack">
-      <section className="card" aria-labelledby="progress-heading">
-        <h2 id="progress-heading">Progress</h2>
-        <StatusBar counts={study.statusCounts} />
-      </section>
+      {study.statusCounts && (
+        <section className="card" aria-labelledby="progress-heading">
+          <h2 id="progress-heading">Progress</h2>
+          <StatusBar counts={study.statusCounts} />
+        </section>
+      )}
       <section className="card" aria-labelledby="charter-heading">
         <h2 id="charter-heading">Charter</h2>
         <dl className="facts">

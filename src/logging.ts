@@ -56,6 +56,7 @@ export function httpLogger(logger: pino.Logger): HttpLogger<IdentifiedRequest> {
         method: req.method,
         url: req.url,
       }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     customProps: (request: IdentifiedRequest) => ({ requestId: request.id }),
   });

@@ -140,3 +140,28 @@ describe('cross-site requests and media types', () => {
     await client.post('/auth/logout').expect(204);
   });
 });
+
+describe('cross-site requests without PUBLIC_ORIGIN', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('takes the origin a request was addressed to (its Host) as the public one', async () => {
+    const admin = await new Make(t).admin();
+    await admin
+      .post('/auth/tokens', { name: 'same host' })
+      .set('Host', 'salt.localhost:8080')
+      .set('Origin', 'http://salt.localhost:8080')
+      .expect(201);
+    for (const origin of ['http://salt.localhost:9090', 'https://salt.localhost:8080']) {
+      await admin
+        .post('/auth/tokens', { name: 'other port or scheme' })
+        .set('Host', 'salt.localhost:8080')
+        .set('Origin', origin)
+        .expect(403);
+    }
+  });
+});

@@ -14,7 +14,10 @@ import {
 } from './dto/audit-query.dto';
 import { AuditEventPageDto, VerifyResultDto } from './dto/audit-responses.dto';
 
-/** The auditor's view of the trail. Blinded roles get 403 from the guard, like coordinators. */
+/**
+ * The auditor's view of the trail. Anyone else signed in gets 404 from the guard, the answer for
+ * anything one may not see.
+ */
 @ApiTags('audit')
 @ApiSignedIn()
 @ApiErrors(404)

@@ -1,27 +1,32 @@
 /**
  * Writes the API's OpenAPI document (docs/openapi.json) and the TypeScript types generated from
- * it by openapi-typescript (test/contract/openapi-types.ts), without a database, Redis or a
- * running server: Nest's preview mode builds the module graph and the routes but instantiates
+ * it by openapi-typescript (web/src/openapi-types.ts: the web app's API types, which the contract
+ * tests' typed client also uses), without a database, Redis or a running server: Nest's preview mode builds the module graph and the routes but instantiates
  * no provider, so nothing connects. The document is the one /api/docs-json serves (the same
  * openApiDocument function). Both files are formatted by prettier so `format:check` accepts them.
  *
  *   npm run openapi:types     write both
  *   npm run lint:openapi      fail when either is stale (`--check`), then lint the document
+ *
+ * `--root <dir>` reads and writes the two files under another checkout instead of this one; the
+ * freshness test checks a scratch copy with it, so it never touches the committed files.
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { AppModule } from '../src/app.module';
 import { openApiDocument, setApiPrefix } from '../src/app.factory';
 import { loadConfig } from '../src/config/app-config';
 
 const ROOT = join(__dirname, '..');
-export const OPENAPI_DOCUMENT_PATH = join(ROOT, 'docs', 'openapi.json');
-export const OPENAPI_TYPES_PATH = join(ROOT, 'test', 'contract', 'openapi-types.ts');
+export const OPENAPI_DOCUMENT_FILE = join('docs', 'openapi.json');
+export const OPENAPI_TYPES_FILE = join('web', 'src', 'openapi-types.ts');
+const OPENAPI_DOCUMENT_PATH = join(ROOT, OPENAPI_DOCUMENT_FILE);
+const OPENAPI_TYPES_PATH = join(ROOT, OPENAPI_TYPES_FILE);
 
 /** Formatted as `prettier --write` would format the file at that path. */
 async function formatAs(path: string, source: string): Promise<string> {
@@ -75,10 +80,12 @@ export async function renderOpenApiTypes(document: string): Promise<string> {
 }
 
 async function main(): Promise<void> {
+  const rootAt = process.argv.indexOf('--root');
+  const root = rootAt === -1 ? ROOT : process.argv[rootAt + 1];
   const document = await renderOpenApiDocument();
   const files = [
-    [OPENAPI_DOCUMENT_PATH, document],
-    [OPENAPI_TYPES_PATH, await renderOpenApiTypes(document)],
+    [join(root, OPENAPI_DOCUMENT_FILE), document],
+    [join(root, OPENAPI_TYPES_FILE), await renderOpenApiTypes(document)],
   ] as const;
   if (process.argv.includes('--check')) {
     const stale = files.filter(
@@ -86,7 +93,7 @@ async function main(): Promise<void> {
     );
     if (stale.length > 0) {
       console.error(
-        `${stale.map(([path]) => path.slice(ROOT.length + 1)).join(' and ')} ` +
+        `${stale.map(([path]) => relative(root, path)).join(' and ')} ` +
           'no longer match the controllers. Run `npm run openapi:types` and commit the result.',
       );
       process.exit(1);

@@ -354,8 +354,10 @@ describe('the web app in a real browser', () => {
         // Their own account: an API token, shown once, then revoked.
         await admin.getByRole('link', { name: 'Administrator' }).click();
         await admin.getByLabel('Token name').fill('export script');
+        await admin.getByLabel('Access').selectOption('read');
         await admin.getByRole('button', { name: 'Create token' }).click();
         expect((await admin.getByTestId('new-token').innerText()).length).toBeGreaterThan(20);
+        await admin.getByRole('cell', { name: 'Read only' }).waitFor();
         await a11y.capture(admin, '18-account-token-1024');
         await admin.getByRole('button', { name: 'Revoke export script' }).click();
         await admin.getByText('No active tokens.').waitFor();

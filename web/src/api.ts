@@ -20,6 +20,7 @@ import type {
   StudyDetail,
   StudyRole,
   StudySettings,
+  TokenScope,
   User,
   VerifyResult,
 } from './types';
@@ -136,8 +137,11 @@ export const api = {
   changePassword: (currentPassword: string, newPassword: string) =>
     request<void>('/auth/password', { method: 'POST', body: { currentPassword, newPassword } }),
   tokens: () => request<ApiToken[]>('/auth/tokens'),
-  createToken: (name: string) =>
-    request<ApiToken & { token: string }>('/auth/tokens', { method: 'POST', body: { name } }),
+  createToken: (name: string, scope: TokenScope) =>
+    request<ApiToken & { token: string }>('/auth/tokens', {
+      method: 'POST',
+      body: { name, scope },
+    }),
   revokeToken: (id: string) => request<void>(`/auth/tokens/${id}`, { method: 'DELETE' }),
 
   users: () => request<User[]>('/users'),

@@ -230,9 +230,13 @@ export interface Agreement {
   notes: string[];
 }
 
+export type TokenScope = 'read' | 'full';
+
 export interface ApiToken {
   id: string;
   name: string;
+  /** `read`: GET requests only; `full`: whatever the owner's roles allow. */
+  scope: TokenScope;
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;

@@ -6,8 +6,14 @@ import { ErrorBox, Loading } from '../components/ErrorBox';
 import { Field } from '../components/Field';
 import { useDocumentTitle } from '../hooks/use-document-title';
 import { ME_KEY, useSession } from '../session';
+import type { TokenScope } from '../types';
 
 const MIN_PASSWORD = 12;
+
+const SCOPE_LABELS: Record<TokenScope, string> = {
+  read: 'Read only',
+  full: 'Full',
+};
 
 /** The signed-in user's own account: password and personal API tokens. */
 export function AccountPage() {
@@ -29,10 +35,11 @@ function Tokens() {
   const queryClient = useQueryClient();
   const tokens = useQuery({ queryKey: ['tokens'], queryFn: api.tokens });
   const [name, setName] = useState('');
+  const [scope, setScope] = useState<TokenScope>('read');
   const [tried, setTried] = useState(false);
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['tokens'] });
   const create = useMutation({
-    mutationFn: () => api.createToken(name.trim()),
+    mutationFn: () => api.createToken(name.trim(), scope),
     onSuccess: () => {
       setName('');
       setTried(false);
@@ -52,12 +59,25 @@ function Tokens() {
       <h2 id="tokens-heading">API tokens</h2>
       <p className="hint">
         For scripts and exports: send <code>Authorization: Bearer &lt;token&gt;</code>. A token acts
-        with your roles until you revoke it.
+        with your roles until you revoke it or change your password; a read-only token can only
+        read, and no token can create another.
       </p>
       <form className="filters" onSubmit={submit} noValidate aria-label="Create an API token">
         <Field id="token-name" label="Token name" layout="inline wide" error={tried && problem}>
           {(control) => (
             <input {...control} value={name} onChange={(event) => setName(event.target.value)} />
+          )}
+        </Field>
+        <Field id="token-scope" label="Access" layout="inline">
+          {(control) => (
+            <select
+              {...control}
+              value={scope}
+              onChange={(event) => setScope(event.target.value as TokenScope)}
+            >
+              <option value="read">{SCOPE_LABELS.read}</option>
+              <option value="full">{SCOPE_LABELS.full}</option>
+            </select>
           )}
         </Field>
         <button type="submit" disabled={create.isPending}>
@@ -68,7 +88,9 @@ function Tokens() {
       {create.data && (
         <div className="notice success" role="status">
           <p>
-            Token <strong>{create.data.name}</strong> created. Copy it now; it is not shown again:
+            Token <strong>{create.data.name}</strong> (
+            {SCOPE_LABELS[create.data.scope].toLowerCase()} access) created. Copy it now; it is not
+            shown again:
           </p>
           <code className="secret" data-testid="new-token">
             {create.data.token}
@@ -86,6 +108,7 @@ function Tokens() {
           <thead>
             <tr>
               <th scope="col">Name</th>
+              <th scope="col">Access</th>
               <th scope="col">Created</th>
               <th scope="col">Last used</th>
               <th scope="col">
@@ -97,6 +120,7 @@ function Tokens() {
             {live.map((token) => (
               <tr key={token.id}>
                 <td>{token.name}</td>
+                <td>{SCOPE_LABELS[token.scope]}</td>
                 <td>{new Date(token.createdAt).toLocaleString()}</td>
                 <td>{token.lastUsedAt ? new Date(token.lastUsedAt).toLocaleString() : 'never'}</td>
                 <td>

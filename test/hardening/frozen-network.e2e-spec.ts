@@ -75,6 +75,37 @@ describe('frozen network: a blackholed connection ends in a 503, then the servic
     }
   }, 90_000);
 
+  it('a transaction cut off by a frozen network is rolled back, never committed by the next borrower of its connection', async () => {
+    const relay = await startFreezableRelay(Number(new URL(databaseUrl('x')).port || 5432));
+    const url = new URL(databaseUrl(await cloneTestDatabase()));
+    url.port = String(relay.port);
+    const t = await startTestApp({
+      env: { DATABASE_URL: url.toString(), DB_STATEMENT_TIMEOUT_MS: '1000' },
+    });
+    try {
+      await t.db.query('CREATE TABLE frozen_probe (id int)');
+      const cutOff = t.db.transaction(async (tx) => {
+        await tx.query('INSERT INTO frozen_probe VALUES (1)');
+        relay.freeze();
+        await tx.query('SELECT 1');
+      });
+      await expect(cutOff).rejects.toThrow('Query read timeout');
+      relay.thaw();
+      // Every pooled connection gets a turn: none may carry the cut-off transaction along.
+      await Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          t.db.transaction((tx) => tx.query('INSERT INTO frozen_probe VALUES ($1)', [10 + i])),
+        ),
+      );
+      const rows: { id: number }[] = await t.db.query('SELECT id FROM frozen_probe ORDER BY id');
+      expect(rows.map((row) => row.id)).toEqual([10, 11, 12, 13, 14]);
+    } finally {
+      relay.thaw();
+      await t.close();
+      await relay.close();
+    }
+  }, 60_000);
+
   it('Redis behind a frozen relay: sign-in and health answer 503 promptly, uploads 202; all recovers after the thaw', async () => {
     let redis: RestartableRedis | undefined;
     let relay: FreezableRelay | undefined;

@@ -90,7 +90,7 @@ export class AdjudicationController {
   @Post(':id/decision')
   @ApiOperation({ summary: 'Decide: Read A, Read B or my own read, with a rationale' })
   @ApiCreatedResponse({ type: DecisionResultDto })
-  @ApiErrors(400, 404, 409, 415)
+  @ApiErrors(400, 404, 409, 413, 415)
   decide(
     @CurrentUser() principal: Principal,
     @Param('id', UuidParam) id: string,

@@ -44,7 +44,7 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in; sets the salt_session cookie' })
   @ApiOkResponse({ type: LoginResponseDto })
-  @ApiErrors(400, 401, 403, 415, 429, 503)
+  @ApiErrors(400, 401, 403, 413, 415, 429, 503)
   async login(
     @Body() body: LoginDto,
     @Req() request: Request,
@@ -99,7 +99,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Change my password; every session of mine ends' })
   @ApiNoContentResponse({ description: 'Changed' })
   @ApiSignedIn()
-  @ApiErrors(400, 415)
+  @ApiErrors(400, 413, 415)
   async changePassword(
     @CurrentUser() principal: Principal,
     @Body() body: ChangePasswordDto,
@@ -115,7 +115,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Create a personal API token; its secret is shown once' })
   @ApiCreatedResponse({ type: CreatedTokenDto })
   @ApiSignedIn()
-  @ApiErrors(400, 415)
+  @ApiErrors(400, 413, 415)
   createToken(
     @CurrentUser() principal: Principal,
     @Body() body: CreateTokenDto,

@@ -48,7 +48,7 @@ const WHEN: Record<ErrorStatus, string> = {
   403: 'Refused: the role or token does not allow this, or the request came from another site',
   404: 'Not found; also the answer to anything the caller may not see, so it reveals nothing',
   409: 'Conflicts with the current state',
-  413: 'The upload is too large',
+  413: 'The body or upload is too large (JSON bodies: 1 MB)',
   415: 'The body is not of a media type this route consumes',
   429: 'Too many attempts; try again in a minute',
   503: 'The database (or Redis) is unavailable; try again shortly',

@@ -125,7 +125,7 @@ export class ReadsController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Autosave a draft, visible to nobody else' })
   @ApiNoContentResponse({ description: 'Saved' })
-  @ApiErrors(400, 404, 409, 415)
+  @ApiErrors(400, 404, 409, 413, 415)
   async draft(
     @CurrentUser() principal: Principal,
     @Param('id', UuidParam) id: string,
@@ -137,7 +137,7 @@ export class ReadsController {
   @Post(':id/score')
   @ApiOperation({ summary: 'Submit my scores; the server computes SALT' })
   @ApiCreatedResponse({ type: SubmittedScoreDto })
-  @ApiErrors(400, 404, 409, 415)
+  @ApiErrors(400, 404, 409, 413, 415)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   score(
     @CurrentUser() principal: Principal,
@@ -153,7 +153,7 @@ export class ReadsController {
   @Roles('admin')
   @ApiOperation({ summary: 'Reopen a submitted read for a correction (admin)' })
   @ApiCreatedResponse({ type: ReopenedReadDto })
-  @ApiErrors(400, 404, 409, 415)
+  @ApiErrors(400, 404, 409, 413, 415)
   reopen(
     @CurrentUser() principal: Principal,
     @Param('id', UuidParam) id: string,

@@ -36,7 +36,7 @@ export class StudiesController {
   @Roles('admin')
   @ApiOperation({ summary: 'Create a study with its imaging charter (admin)' })
   @ApiCreatedResponse({ type: StudyDto })
-  @ApiErrors(400, 409, 415)
+  @ApiErrors(400, 409, 413, 415)
   create(@CurrentUser() principal: Principal, @Body() body: CreateStudyDto): Promise<StudyView> {
     return this.studiesService.create(principal, body);
   }
@@ -65,7 +65,7 @@ export class StudiesController {
   @Roles('admin')
   @ApiOperation({ summary: 'Retitle or change the charter (with a reason) (admin)' })
   @ApiOkResponse({ type: StudyDto })
-  @ApiErrors(400, 404, 415)
+  @ApiErrors(400, 404, 413, 415)
   update(
     @CurrentUser() principal: Principal,
     @Param('id', UuidParam) id: string,
@@ -87,7 +87,7 @@ export class StudiesController {
   @Roles('admin')
   @ApiOperation({ summary: "Set a user's study roles (admin)" })
   @ApiOkResponse({ type: MemberDto })
-  @ApiErrors(400, 404, 415)
+  @ApiErrors(400, 404, 413, 415)
   putMember(
     @CurrentUser() principal: Principal,
     @Param('id', UuidParam) id: string,

@@ -19,7 +19,7 @@ export class UsersController {
   @Post()
   @ApiOperation({ summary: 'Create an account' })
   @ApiCreatedResponse({ type: UserDto })
-  @ApiErrors(400, 409, 415)
+  @ApiErrors(400, 409, 413, 415)
   create(@CurrentUser() principal: Principal, @Body() body: CreateUserDto): Promise<UserView> {
     return this.usersService.create(principal, body);
   }
@@ -34,7 +34,7 @@ export class UsersController {
   @Patch(':id')
   @ApiOperation({ summary: 'Rename, change roles, or (de)activate; deactivation ends sessions' })
   @ApiOkResponse({ type: UserDto })
-  @ApiErrors(400, 404, 415)
+  @ApiErrors(400, 404, 413, 415)
   update(
     @CurrentUser() principal: Principal,
     @Param('id', UuidParam) id: string,

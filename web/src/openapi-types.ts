@@ -1670,6 +1670,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description The body is not of a media type this route consumes */
       415: {
         headers: {
@@ -1837,6 +1846,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description The body is not of a media type this route consumes */
       415: {
         headers: {
@@ -1944,6 +1962,15 @@ export interface operations {
       };
       /** @description Refused: the role or token does not allow this, or the request came from another site */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
         headers: {
           [name: string]: unknown;
         };
@@ -2139,6 +2166,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description The body is not of a media type this route consumes */
       415: {
         headers: {
@@ -2211,6 +2247,15 @@ export interface operations {
       };
       /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
         headers: {
           [name: string]: unknown;
         };
@@ -2334,6 +2379,15 @@ export interface operations {
       };
       /** @description Conflicts with the current state */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
         headers: {
           [name: string]: unknown;
         };
@@ -2486,6 +2540,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description The body is not of a media type this route consumes */
       415: {
         headers: {
@@ -2625,6 +2688,15 @@ export interface operations {
       };
       /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
         headers: {
           [name: string]: unknown;
         };
@@ -2864,7 +2936,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description The upload is too large */
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
       413: {
         headers: {
           [name: string]: unknown;
@@ -3096,7 +3168,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description The upload is too large */
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
       413: {
         headers: {
           [name: string]: unknown;
@@ -3519,6 +3591,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description The body is not of a media type this route consumes */
       415: {
         headers: {
@@ -3609,6 +3690,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description The body is not of a media type this route consumes */
       415: {
         headers: {
@@ -3690,6 +3780,15 @@ export interface operations {
       };
       /** @description Conflicts with the current state */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
         headers: {
           [name: string]: unknown;
         };
@@ -4039,6 +4138,15 @@ export interface operations {
       };
       /** @description Conflicts with the current state */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
         headers: {
           [name: string]: unknown;
         };

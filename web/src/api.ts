@@ -1,26 +1,39 @@
 // The one way the app talks to the server: /api/v1 over the same-origin session cookie.
+import type { paths } from './openapi-types';
 import type {
   AdjudicationQueue,
-  ApiToken,
-  Agreement,
   AdjudicationTask,
+  Agreement,
+  AgreementScale,
+  ApiToken,
   AuditEvent,
+  AuditEventPage,
+  CreateStudy,
+  CreatedToken,
+  CreateUser,
+  Decision,
+  DecisionResult,
+  ImportAccepted,
   ImportJob,
   Me,
   Member,
-  Page,
   PartialRegions,
   PhotoSet,
+  PhotoSetPage,
+  QueryOf,
   ReadQueue,
   ReadTask,
   Regions,
-  ResultRow,
-  Role,
+  Results,
   Study,
   StudyDetail,
+  StudyListItem,
   StudyRole,
-  StudySettings,
+  SubmittedScore,
   TokenScope,
+  UpdateStudy,
+  UpdateUser,
+  UploadAccepted,
   User,
   VerifyResult,
 } from './types';
@@ -114,19 +127,20 @@ function query(params: Record<string, string | number | undefined | null>): stri
   return text ? `?${text}` : '';
 }
 
-export interface AuditFilters {
-  studyId?: string;
-  actorId?: string;
-  action?: string;
-  entityType?: string;
-  entityId?: string;
-  from?: string;
-  to?: string;
-}
+/** GET /audit's filters; paging and order are the page's business. */
+export type AuditFilters = Omit<
+  QueryOf<paths['/api/v1/audit']['get']>,
+  'cursor' | 'limit' | 'order'
+>;
+type PhotoSetQuery = QueryOf<paths['/api/v1/studies/{id}/photo-sets']['get']>;
+type AuditExportFormat = NonNullable<QueryOf<paths['/api/v1/audit/export']['get']>['format']>;
+type ImageSize = NonNullable<
+  QueryOf<paths['/api/v1/photo-sets/{id}/images/{view}']['get']>['size']
+>;
 
 export const api = {
   login: (email: string, password: string) =>
-    request<{ user: Me }>('/auth/login', {
+    request<{ user: User }>('/auth/login', {
       method: 'POST',
       body: { email, password },
       anonymous: true,
@@ -138,23 +152,21 @@ export const api = {
     request<void>('/auth/password', { method: 'POST', body: { currentPassword, newPassword } }),
   tokens: () => request<ApiToken[]>('/auth/tokens'),
   createToken: (name: string, scope: TokenScope) =>
-    request<ApiToken & { token: string }>('/auth/tokens', {
+    request<CreatedToken>('/auth/tokens', {
       method: 'POST',
       body: { name, scope },
     }),
   revokeToken: (id: string) => request<void>(`/auth/tokens/${id}`, { method: 'DELETE' }),
 
   users: () => request<User[]>('/users'),
-  createUser: (body: { email: string; name: string; password: string; roles: Role[] }) =>
-    request<User>('/users', { method: 'POST', body }),
-  updateUser: (id: string, body: { name?: string; roles?: Role[]; active?: boolean }) =>
+  createUser: (body: CreateUser) => request<User>('/users', { method: 'POST', body }),
+  updateUser: (id: string, body: UpdateUser) =>
     request<User>(`/users/${id}`, { method: 'PATCH', body }),
 
-  studies: () => request<Study[]>('/studies'),
+  studies: () => request<StudyListItem[]>('/studies'),
   study: (id: string) => request<StudyDetail>(`/studies/${id}`),
-  createStudy: (body: { code: string; title: string; settings?: StudySettings }) =>
-    request<Study>('/studies', { method: 'POST', body }),
-  updateStudy: (id: string, body: { title?: string; settings?: StudySettings; reason?: string }) =>
+  createStudy: (body: CreateStudy) => request<Study>('/studies', { method: 'POST', body }),
+  updateStudy: (id: string, body: UpdateStudy) =>
     request<Study>(`/studies/${id}`, { method: 'PATCH', body }),
   members: (studyId: string) => request<Member[]>(`/studies/${studyId}/members`),
   putMember: (studyId: string, userId: string, roles: StudyRole[]) =>
@@ -164,21 +176,21 @@ export const api = {
 
   photoSets: (
     studyId: string,
-    params: { status?: string; subjectCode?: string; cursor?: string | null; limit?: number },
-  ) => request<Page<PhotoSet>>(`/studies/${studyId}/photo-sets${query(params)}`),
+    params: Omit<PhotoSetQuery, 'cursor'> & { cursor?: string | null },
+  ) => request<PhotoSetPage>(`/studies/${studyId}/photo-sets${query(params)}`),
   photoSet: (id: string) => request<PhotoSet>(`/photo-sets/${id}`),
-  photoSetImageUrl: (id: string, view: string, size: 'thumb' | 'display' | 'full') =>
+  photoSetImageUrl: (id: string, view: string, size: ImageSize) =>
     `${API_BASE}/photo-sets/${id}/images/${view}?size=${size}`,
   uploadPhotoSet: (studyId: string, form: FormData) =>
-    request<{ id: string; status: string }>(`/studies/${studyId}/photo-sets`, {
+    request<UploadAccepted>(`/studies/${studyId}/photo-sets`, {
       method: 'POST',
       form,
     }),
   startImport: (studyId: string, form: FormData) =>
-    request<{ id: string }>(`/studies/${studyId}/imports`, { method: 'POST', form }),
+    request<ImportAccepted>(`/studies/${studyId}/imports`, { method: 'POST', form }),
   importJob: (id: string) => request<ImportJob>(`/imports/${id}`),
-  results: (studyId: string) => request<{ items: ResultRow[] }>(`/studies/${studyId}/results`),
-  agreement: (studyId: string, scale: 'aa-iga' | 'olsen-s' = 'aa-iga') =>
+  results: (studyId: string) => request<Results>(`/studies/${studyId}/results`),
+  agreement: (studyId: string, scale: AgreementScale = 'aa-iga') =>
     request<Agreement>(`/studies/${studyId}/agreement?scale=${scale}`),
   resultsCsvUrl: (studyId: string) => `${API_BASE}/studies/${studyId}/results?format=csv`,
 
@@ -188,7 +200,7 @@ export const api = {
   saveDraft: (id: string, draft: PartialRegions, keepalive = false) =>
     request<void>(`/reads/${id}/draft`, { method: 'PUT', body: draft, keepalive }),
   submitRead: (id: string, scores: Regions, idempotencyKey: string) =>
-    request<{ salt: number; submittedAt: string }>(`/reads/${id}/score`, {
+    request<SubmittedScore>(`/reads/${id}/score`, {
       method: 'POST',
       body: scores,
       headers: { 'Idempotency-Key': idempotencyKey },
@@ -198,18 +210,28 @@ export const api = {
   nextAdjudication: () =>
     requestOrNull<AdjudicationTask>('/adjudications/next', { method: 'POST' }),
   adjudication: (id: string) => request<AdjudicationTask>(`/adjudications/${id}`),
-  decide: (id: string, body: { choice: 'A' | 'B' | 'own'; scores?: Regions; rationale: string }) =>
-    request<{ finalSalt: number; decidedAt: string }>(`/adjudications/${id}/decision`, {
+  decide: (id: string, body: Decision) =>
+    request<DecisionResult>(`/adjudications/${id}/decision`, {
       method: 'POST',
       body,
     }),
 
   audit: (filters: AuditFilters, cursor: string | null, limit = 50) =>
-    request<Page<AuditEvent>>(`/audit${query({ ...filters, cursor, limit })}`),
-  auditEntity: (type: string, id: string) =>
-    request<{ items: AuditEvent[] }>(
-      `/audit/entities/${encodeURIComponent(type)}/${encodeURIComponent(id)}`,
-    ),
+    request<AuditEventPage>(`/audit${query({ ...filters, cursor, limit })}`),
+  auditEntity: async (type: string, id: string) => {
+    // The timeline is paged by the server (100 events unless asked); the page shows all of it.
+    const path = `/audit/entities/${encodeURIComponent(type)}/${encodeURIComponent(id)}`;
+    const items: AuditEvent[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: AuditEventPage = await request<AuditEventPage>(
+        path + query({ cursor, limit: 1000 }),
+      );
+      items.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return { items };
+  },
   verifyAudit: () => request<VerifyResult>('/audit/verify'),
-  auditExportUrl: (format: 'csv' | 'jsonl') => `${API_BASE}/audit/export?format=${format}`,
+  auditExportUrl: (format: AuditExportFormat) => `${API_BASE}/audit/export?format=${format}`,
 };

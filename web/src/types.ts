@@ -1,243 +1,101 @@
-// Shapes of the v1 API as pinned in docs/api-shapes.md.
+// The server's shapes, named for the app. They come from the OpenAPI document through the types
+// openapi-typescript generates (openapi-types.ts, written by `npm run openapi:types` and checked
+// by `npm run lint:openapi`); nothing here retypes a field. The lists below are the orders the UI
+// shows; each must name every member of its generated union, or the app does not compile.
+import type { components, paths } from './openapi-types';
 
-export const GLOBAL_ROLES = ['admin', 'coordinator', 'rater', 'adjudicator', 'auditor'] as const;
-export type Role = (typeof GLOBAL_ROLES)[number];
-export const STUDY_ROLES = ['rater', 'adjudicator', 'coordinator', 'auditor'] as const;
-export type StudyRole = (typeof STUDY_ROLES)[number];
+type Schemas = components['schemas'];
 
-export const VIEWS = ['top', 'back', 'left', 'right'] as const;
-export type View = (typeof VIEWS)[number];
+/** The query parameters an operation declares. */
+export type QueryOf<Operation> = Operation extends { parameters: { query?: infer Query } }
+  ? NonNullable<Query>
+  : never;
 
-export interface Me {
-  id: string;
-  email: string;
-  name: string;
-  roles: Role[];
+/** A list naming every member of the union U, once the compiler has checked it names them all. */
+function everyOf<U extends string>() {
+  return <const L extends readonly U[]>(
+    list: L &
+      ([Exclude<U, L[number]>] extends [never] ? unknown : { missing: Exclude<U, L[number]> }),
+  ): L => list;
 }
 
-export interface User extends Me {
-  active: boolean;
-  createdAt: string;
-}
+export type Me = Schemas['MeDto'];
+export type User = Schemas['UserDto'];
+export type Role = Me['roles'][number];
+export const GLOBAL_ROLES = everyOf<Role>()([
+  'admin',
+  'coordinator',
+  'rater',
+  'adjudicator',
+  'auditor',
+]);
 
-export type Pairing = 'per-subject' | 'per-set';
-export type AdjudicationMode = 'select-or-own' | 'select';
+export type Member = Schemas['MemberDto'];
+export type StudyRole = Member['roles'][number];
+export const STUDY_ROLES = everyOf<StudyRole>()(['rater', 'adjudicator', 'coordinator', 'auditor']);
 
-export interface StudySettings {
-  maxDifference: number;
-  thresholds: number[];
-  pairing: Pairing;
-  adjudication: AdjudicationMode;
-}
+export type TokenScope = Schemas['TokenDto']['scope'];
+export type ApiToken = Schemas['TokenDto'];
+export type CreatedToken = Schemas['CreatedTokenDto'];
 
-export const SET_STATUSES = [
+export type StudySettings = Schemas['StudySettingsViewDto'];
+export type Study = Schemas['StudyDto'];
+/** A study in the list, with the caller's roles in it. */
+export type StudyListItem = Schemas['StudyListItemDto'];
+/** `statusCounts` is absent for a caller who is only a rater or adjudicator in it (blinding). */
+export type StudyDetail = Schemas['StudyDetailDto'];
+export type StatusCounts = NonNullable<StudyDetail['statusCounts']>;
+
+export type PhotoSet = Schemas['PhotoSetDto'];
+export type PhotoSetPage = Schemas['PhotoSetPageDto'];
+export type SetStatus = PhotoSet['status'];
+export const SET_STATUSES = everyOf<SetStatus>()([
   'processing',
   'rejected',
+  'ready',
   'awaiting-raters',
   'reading',
   'adjudicating',
   'final',
-] as const;
-export type SetStatus = (typeof SET_STATUSES)[number];
+]);
+export type View = PhotoSet['views'][number]['view'];
+export const VIEWS = everyOf<View>()(['top', 'back', 'left', 'right']);
 
-export interface Study {
-  id: string;
-  code: string;
-  title: string;
-  settings: StudySettings;
-  createdAt: string;
-  myRoles?: string[];
-}
+export type UploadAccepted = Schemas['UploadAcceptedDto'];
+export type ImportAccepted = Schemas['ImportAcceptedDto'];
+export type ImportJob = Schemas['ImportDto'];
 
-export interface StudyDetail extends Study {
-  /** Absent for a caller who is only a rater or adjudicator in this study (blinding). */
-  statusCounts?: Record<SetStatus, number>;
-}
+/** The four region scores of a submitted read or an adjudicator's own read. */
+export type Regions = Schemas['ScoresDto'];
+/** A draft: whichever regions the rater has scored so far. */
+export type PartialRegions = Schemas['DraftDto'];
+export type ImageUrls = Schemas['ImageUrlsDto'];
 
-export interface Member {
-  userId: string;
-  email: string;
-  name: string;
-  roles: StudyRole[];
-  active: boolean;
-}
+export type ReadQueue = Schemas['ReadQueueDto'];
+export type ReadTask = Schemas['ReadTaskDto'];
+export type SubmittedScore = Schemas['SubmittedScoreDto'];
 
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+export type AdjudicationQueue = Schemas['AdjudicationQueueDto'];
+export type AdjudicationTask = Schemas['AdjudicationTaskDto'];
+export type Rule = AdjudicationTask['rulesFired'][number];
+export type Decision = Schemas['DecisionDto'];
+export type DecisionResult = Schemas['DecisionResultDto'];
 
-export interface PhotoSet {
-  id: string;
-  studyId: string;
-  subjectCode: string;
-  visit: string;
-  visitDate: string | null;
-  status: SetStatus;
-  createdAt: string;
-  views: { view: View; status: 'pending' | 'ready' | 'rejected'; reason?: string }[];
-  rejectionReasons: { view: View; reason: string }[];
-}
+export type Results = Schemas['ResultsDto'];
+export type ResultRow = Schemas['ResultRowDto'];
 
-export interface ImportJob {
-  id: string;
-  status: 'validating' | 'importing' | 'completed' | 'rejected' | 'failed';
-  total: number;
-  processed: number;
-  errors: { row: number; reason: string }[];
-}
+export type AuditEvent = Schemas['AuditEventDto'];
+export type AuditEventPage = Schemas['AuditEventPageDto'];
+export type VerifyResult = Schemas['VerifyResultDto'];
 
-export type Regions = Record<View, number>;
-export type PartialRegions = Partial<Record<View, number>>;
-export type ImageUrls = Record<View, { thumb: string; display: string; full: string }>;
+export type Agreement = Schemas['AgreementDto'];
+export type AgreementScale = NonNullable<
+  QueryOf<paths['/api/v1/studies/{id}/agreement']['get']>['scale']
+>;
+export type Interval = Schemas['IntervalDto'];
+export type Icc = Schemas['IccDto'];
 
-export interface ReadQueue {
-  items: { id: string; readCode: string; status: string }[];
-  counts: { open: number; submittedToday: number; submitted: number };
-}
-
-export interface ReadTask {
-  id: string;
-  readCode: string;
-  status: 'assigned' | 'submitted';
-  images: ImageUrls;
-  draft: PartialRegions | null;
-  submitted: (Regions & { salt: number; submittedAt: string }) | null;
-}
-
-export interface AdjudicationQueue {
-  items: { id: string; code: string; status: string }[];
-  counts: { open: number; decidedToday: number; decided: number };
-}
-
-export type Scores = Regions & { salt: number };
-export type Rule = 'max-difference' | 'threshold';
-
-export interface AdjudicationTask {
-  id: string;
-  code: string;
-  status: 'open' | 'decided';
-  images: ImageUrls;
-  readA: Scores;
-  readB: Scores;
-  difference: number;
-  rulesFired: Rule[];
-  rules: { maxDifference: number; thresholds: number[] };
-  allowOwn: boolean;
-  decision: {
-    choice: 'A' | 'B' | 'own';
-    finalSalt: number;
-    rationale: string;
-    decidedAt: string;
-  } | null;
-}
-
-export interface ResultRead extends Regions {
-  raterId: string;
-  raterName: string;
-  salt: number;
-  submittedAt: string;
-}
-
-export interface ResultRow {
-  photoSetId: string;
-  subjectCode: string;
-  visit: string;
-  visitDate: string | null;
-  status: SetStatus;
-  readA: ResultRead | null;
-  readB: ResultRead | null;
-  difference: number | null;
-  rulesFired: Rule[];
-  adjudication: {
-    choice: 'A' | 'B' | 'own';
-    adjudicatorId: string;
-    adjudicatorName: string;
-    rationale: string;
-    decidedAt: string;
-  } | null;
-  finalSalt: number | null;
-  source: 'concordant-mean' | 'adjudicated' | null;
-}
-
-export interface AuditEvent {
-  seq: number | string;
-  occurredAt: string;
-  actorId: string | null;
-  actorName: string | null;
-  actorRole: string | null;
-  action: string;
-  entityType: string;
-  entityId: string;
-  studyId: string | null;
-  before: unknown;
-  after: unknown;
-  reason: string | null;
-  requestId: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  prevHash: string;
-  hash: string;
-}
-
-export interface VerifyResult {
-  ok: boolean;
-  checked: number;
-  firstBrokenSeq?: number | string;
-  reason?: string;
-}
-
-export interface Interval {
-  lower: number;
-  upper: number;
-}
-
-export interface Icc {
-  value: number;
-  ci95: Interval;
-  n: number;
-  k: number;
-}
-
-export interface Agreement {
-  studyId: string;
-  pairs: number;
-  discordant: number;
-  icc11: Icc | null;
-  icc21ByPair: (Icc & { raterIds: [string, string] })[];
-  blandAltman: {
-    n: number;
-    bias: number;
-    sd: number;
-    biasCi95: Interval;
-    lowerLimit: number;
-    upperLimit: number;
-    lowerLimitCi95: Interval;
-    upperLimitCi95: Interval;
-  } | null;
-  kappa: { scale: string; categories: string[]; linear: number; quadratic: number } | null;
-  raters: {
-    raterId: string;
-    reads: number;
-    discordant: number;
-    adjudicationRate: number | null;
-    adjudicatedWithChoice: number;
-    chosen: number;
-    chosenRate: number | null;
-    disagreementIndex: number | null;
-  }[];
-  raterNames: Record<string, string>;
-  notes: string[];
-}
-
-export type TokenScope = 'read' | 'full';
-
-export interface ApiToken {
-  id: string;
-  name: string;
-  /** `read`: GET requests only; `full`: whatever the owner's roles allow. */
-  scope: TokenScope;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+export type CreateUser = Schemas['CreateUserDto'];
+export type UpdateUser = Schemas['UpdateUserDto'];
+export type CreateStudy = Schemas['CreateStudyDto'];
+export type UpdateStudy = Schemas['UpdateStudyDto'];

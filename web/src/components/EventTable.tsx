@@ -64,11 +64,11 @@ export function EventTable({
         </thead>
         <tbody>
           {events.map((event) => (
-            <tr key={String(event.seq)}>
+            <tr key={event.seq}>
               <td className="num">{event.seq}</td>
               <td>{new Date(event.occurredAt).toLocaleString()}</td>
               <td>
-                {event.actorName ?? 'system'}
+                {event.actorName}
                 {event.actorRole ? ` (${event.actorRole})` : ''}
               </td>
               <td>

@@ -1,10 +1,11 @@
 import { Bar, BarChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { SET_STATUSES, type SetStatus } from '../types';
+import { SET_STATUSES, type SetStatus, type StatusCounts } from '../types';
 import { Field } from './Field';
 
 export const STATUS_LABELS: Record<SetStatus, string> = {
   processing: 'Processing',
   rejected: 'Rejected',
+  ready: 'Ready',
   'awaiting-raters': 'Awaiting raters',
   reading: 'Reading',
   adjudicating: 'Adjudicating',
@@ -14,6 +15,7 @@ export const STATUS_LABELS: Record<SetStatus, string> = {
 const STATUS_COLORS: Record<SetStatus, string> = {
   processing: '#9aa7b4',
   rejected: '#c4584f',
+  ready: '#5fa3a8',
   'awaiting-raters': '#d9a441',
   reading: '#4f86c6',
   adjudicating: '#8b6cc1',
@@ -21,7 +23,7 @@ const STATUS_COLORS: Record<SetStatus, string> = {
 };
 
 /** Photo sets by status as one stacked bar, with the counts also written out for everyone. */
-export function StatusBar({ counts }: { counts: Record<SetStatus, number> }) {
+export function StatusBar({ counts }: { counts: StatusCounts }) {
   const total = SET_STATUSES.reduce((sum, status) => sum + (counts[status] ?? 0), 0);
   const row = { name: 'Sets', ...counts };
   return (
@@ -81,13 +83,18 @@ export function StatusFilter({
   onChange,
 }: {
   id: string;
-  value: string;
-  onChange: (status: string) => void;
+  value: SetStatus | '';
+  onChange: (status: SetStatus | '') => void;
 }) {
   return (
     <Field id={id} label="Status" layout="inline">
       {(control) => (
-        <select {...control} value={value} onChange={(event) => onChange(event.target.value)}>
+        <select
+          {...control}
+          value={value}
+          // The options are '' and SET_STATUSES, so the value is one of them.
+          onChange={(event) => onChange(event.target.value as SetStatus | '')}
+        >
           <option value="">Any</option>
           {SET_STATUSES.map((status) => (
             <option key={status} value={status}>

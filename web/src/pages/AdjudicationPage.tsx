@@ -8,7 +8,14 @@ import { ImageViewer } from '../components/ImageViewer';
 import { EMPTY_INPUTS, ScoreForm, type RegionInputs } from '../components/ScoreForm';
 import { useDocumentTitle } from '../hooks/use-document-title';
 import { formatSalt, VIEW_LABELS } from '../salt';
-import { VIEWS, type AdjudicationTask, type Regions, type Rule, type View } from '../types';
+import {
+  VIEWS,
+  type AdjudicationTask,
+  type Decision,
+  type Regions,
+  type Rule,
+  type View,
+} from '../types';
 
 const MIN_RATIONALE = 10;
 
@@ -34,7 +41,7 @@ export function AdjudicationPage() {
   return <AdjudicationScreen key={task.data.id} task={task.data} />;
 }
 
-type Choice = 'A' | 'B' | 'own';
+type Choice = Decision['choice'];
 
 function AdjudicationScreen({ task }: { task: AdjudicationTask }) {
   const navigate = useNavigate();
@@ -47,8 +54,7 @@ function AdjudicationScreen({ task }: { task: AdjudicationTask }) {
   const decided = task.status === 'decided';
 
   const decide = useMutation({
-    mutationFn: (body: { choice: Choice; scores?: Regions; rationale: string }) =>
-      api.decide(task.id, body),
+    mutationFn: (body: Decision) => api.decide(task.id, body),
     onSuccess: async () => {
       void queryClient.invalidateQueries({ queryKey: ['adjudications'] });
       const next = await api.nextAdjudication();

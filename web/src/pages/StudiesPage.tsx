@@ -63,7 +63,7 @@ export function StudiesPage() {
                     <Link to={`/studies/${study.id}`}>{study.code}</Link>
                   </td>
                   <td>{study.title}</td>
-                  <td>{study.myRoles?.join(', ') || '—'}</td>
+                  <td>{study.myRoles.join(', ') || '—'}</td>
                   <td>{new Date(study.createdAt).toLocaleDateString()}</td>
                 </tr>
               ))}

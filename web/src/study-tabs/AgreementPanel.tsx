@@ -13,7 +13,7 @@ import {
 import { api } from '../api';
 import { ErrorBox, Loading } from '../components/ErrorBox';
 import { Field } from '../components/Field';
-import type { Icc, Interval } from '../types';
+import type { AgreementScale, Icc, Interval } from '../types';
 
 const fixed = (value: number | null | undefined, digits = 2) =>
   value === null || value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(digits);
@@ -32,7 +32,7 @@ function IccCell({ icc }: { icc: Icc | null }) {
 
 /** Agreement statistics and reader monitoring (auditor, admin). */
 export function AgreementPanel({ studyId }: { studyId: string }) {
-  const [scale, setScale] = useState<'aa-iga' | 'olsen-s'>('aa-iga');
+  const [scale, setScale] = useState<AgreementScale>('aa-iga');
   const agreement = useQuery({
     queryKey: ['agreement', studyId, scale],
     queryFn: () => api.agreement(studyId, scale),
@@ -71,7 +71,7 @@ export function AgreementPanel({ studyId }: { studyId: string }) {
             <select
               {...control}
               value={scale}
-              onChange={(event) => setScale(event.target.value as 'aa-iga' | 'olsen-s')}
+              onChange={(event) => setScale(event.target.value as AgreementScale)}
             >
               <option value="aa-iga">AA-IGA</option>
               <option value="olsen-s">Olsen S classes</option>

@@ -7,19 +7,20 @@ import { Field } from '../components/Field';
 import { Pager, useCursorPages } from '../components/Pager';
 import { STATUS_LABELS, StatusFilter } from '../components/StatusBar';
 import { useSession } from '../session';
+import type { SetStatus } from '../types';
 
 const PAGE_SIZE = 25;
 
 export function PhotoSetsPanel({ studyId }: { studyId: string }) {
   const { has } = useSession();
-  const [status, setStatus] = useState('');
+  const [status, setStatus] = useState<SetStatus | ''>('');
   const [subjectCode, setSubjectCode] = useState('');
   const pages = useCursorPages();
   const sets = useQuery({
     queryKey: ['photo-sets', studyId, status, subjectCode, pages.cursor],
     queryFn: () =>
       api.photoSets(studyId, {
-        status,
+        status: status || undefined,
         subjectCode: subjectCode.trim(),
         cursor: pages.cursor,
         limit: PAGE_SIZE,

@@ -6,7 +6,7 @@ import { Field } from '../components/Field';
 import { Pager, usePaged } from '../components/Pager';
 import { STATUS_LABELS, StatusFilter } from '../components/StatusBar';
 import { formatSalt } from '../salt';
-import { type ResultRow } from '../types';
+import type { ResultRow, SetStatus } from '../types';
 
 function sourceLabel(row: ResultRow): string {
   if (row.source === 'adjudicated')
@@ -18,7 +18,7 @@ function sourceLabel(row: ResultRow): string {
 export function ResultsPanel({ studyId }: { studyId: string }) {
   const results = useQuery({ queryKey: ['results', studyId], queryFn: () => api.results(studyId) });
   const [subject, setSubject] = useState('');
-  const [status, setStatus] = useState('');
+  const [status, setStatus] = useState<SetStatus | ''>('');
   const [source, setSource] = useState('');
   const [discordantOnly, setDiscordantOnly] = useState(false);
   const rows = (results.data?.items ?? []).filter(

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { decimalColumn } from '../reads/read.entity';
+import { decimalColumn } from '../database/typed-query';
 import { DiscordanceRule, DiscordanceRuleName } from './discordance';
 
 /** The study rule applied to one pair of read versions, and what it found. Immutable. */

@@ -1,10 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-
-/** numeric(4,1) arrives from pg as a string; this reads it back as a number. */
-export const decimalColumn = {
-  to: (value: number | null): number | null => value,
-  from: (value: string | null): number | null => (value === null ? null : Number(value)),
-};
+import { decimalColumn } from '../database/typed-query';
 
 /** One submitted version of a rater's scores. Immutable (a database trigger refuses changes). */
 @Entity({ name: 'reads' })

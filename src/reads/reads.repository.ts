@@ -5,7 +5,8 @@ import { queryRows } from '../database/query-rows';
 import { PhotoSetStatus } from '../photo-sets/photo-set.entity';
 import { StudySettings } from '../studies/study-settings';
 import { RaterLoad } from './pairing';
-import { decimalColumn, ReadEntity } from './read.entity';
+import { decimalColumn } from '../database/typed-query';
+import { ReadEntity } from './read.entity';
 import { ReadDraft, ReadTaskEntity } from './read-task.entity';
 import { RegionScores } from './salt';
 

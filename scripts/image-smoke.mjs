@@ -599,7 +599,25 @@ async function exerciseApp(base, admin) {
 
 // ---------------------------------------------------------------- the two paths
 
+/** What `SALT_DEMO=true docker compose up` promises: a demo study whose 12 sets await raters. */
+async function expectDemo(base, admin) {
+  const { cookie } = await api(base, '/auth/login', { method: 'POST', body: admin });
+  const study = await until('the demo study to appear', 60, async () => {
+    const studies = await api(base, '/studies', { cookie });
+    const list = studies.json?.items ?? studies.json;
+    return Array.isArray(list) && list.find((s) => s.code === 'DEMO');
+  });
+  const sets = await until('the 12 demo sets to be read-ready', 120, async () => {
+    const page = await api(base, `/studies/${study.id}/photo-sets?limit=100`, { cookie });
+    const items = page.json?.items ?? [];
+    return items.length === 12 && items.every((set) => set.status === 'reading') && items;
+  });
+  return `demo study with ${sets.length} sets in reading`;
+}
+
 async function imagePath(scratch) {
+  // As `SALT_DEMO=true docker compose up` (the README's demo command) would run it.
+  process.env.SALT_DEMO ??= 'true';
   const compose = parseYaml(readFileSync(join(repo, 'docker-compose.yml'), 'utf8'));
   const context = join(scratch, 'context');
   step(`build context: ${makeContext(context)} files from ${repo}`);
@@ -655,10 +673,10 @@ async function imagePath(scratch) {
     );
   });
   const appEnv = composeEnvironment(compose.services.app);
-  const seen = await exerciseApp(`http://127.0.0.1:${ports.app}`, {
-    email: appEnv.SALT_ADMIN_EMAIL,
-    password: appEnv.SALT_ADMIN_PASSWORD,
-  });
+  const admin = { email: appEnv.SALT_ADMIN_EMAIL, password: appEnv.SALT_ADMIN_PASSWORD };
+  const seen = await exerciseApp(`http://127.0.0.1:${ports.app}`, admin);
+  const demo =
+    appEnv.SALT_DEMO === 'true' ? await expectDemo(`http://127.0.0.1:${ports.app}`, admin) : '';
   app.stopping = true;
   const stopAt = Date.now();
   killGroup(app.child, 'SIGTERM');
@@ -667,7 +685,7 @@ async function imagePath(scratch) {
   if (code !== 0 && signal !== 'SIGTERM') {
     fail(`the app did not stop cleanly on SIGTERM (${code ?? signal}):\n${app.log()}`);
   }
-  step(`image path ok: ${seen}; stopped ${Date.now() - stopAt} ms after SIGTERM`);
+  step(`image path ok: ${seen}; ${demo}; stopped ${Date.now() - stopAt} ms after SIGTERM`);
 }
 
 /** The README's "Without Docker" block, run line by line against our own Postgres and Redis. */

@@ -45,6 +45,8 @@ export async function renderOpenApiDocument(): Promise<string> {
   const app = await NestFactory.create(AppModule.register(config), {
     preview: true,
     logger: false,
+    // Throw a module-graph error so main() prints it; by default Nest exits silently with 1.
+    abortOnError: false,
   });
   try {
     setApiPrefix(app);

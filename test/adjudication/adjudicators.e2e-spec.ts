@@ -1,15 +1,13 @@
-import { Make } from '../support/factories';
-import { waitFor } from '../support/processes';
-import { startTestApp, TestApp } from '../support/test-app';
 import {
+  Make,
   addMember,
-  assign,
-  insertReadySet,
+  readingSet,
   scores,
   studyWithTeam,
-  tasksOf,
   waitForStatus,
-} from '../reads/read-fixtures';
+} from '../support/factories';
+import { waitFor } from '../support/processes';
+import { startTestApp, TestApp } from '../support/test-app';
 
 async function openAdjudication(t: TestApp, photoSetId: string) {
   const rows: { id: string; adjudicatorId: string; code: string }[] = await t.db.query(
@@ -40,10 +38,7 @@ describe('who adjudicates', () => {
     for (const person of both) {
       await addMember(team.admin, team.study.id, person.user.id, ['rater', 'adjudicator']);
     }
-    const set = await insertReadySet(t, team.study.id, 'ADJ-W', 'baseline');
-    await assign(t, [set.id]);
-    await waitForStatus(t, [set.id], (s) => s === 'reading');
-    const tasks = await tasksOf(t, [set.id]);
+    const { set, tasks } = await readingSet(t, team.study.id, 'ADJ-W', 'baseline');
     for (const task of tasks) {
       const rater = both.find((person) => person.user.id === task.raterId)!;
       await rater.client

@@ -1,13 +1,13 @@
-import { Make } from '../support/factories';
-import { startTestApp, TestApp } from '../support/test-app';
 import {
+  Make,
   addMember,
   assign,
   insertReadySet,
   scores,
   studyWithTeam,
   waitForStatus,
-} from '../reads/read-fixtures';
+} from '../support/factories';
+import { startTestApp, TestApp } from '../support/test-app';
 
 describe('agreement statistics', () => {
   let t: TestApp;

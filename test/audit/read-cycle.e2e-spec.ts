@@ -1,8 +1,7 @@
 import { AuditAction } from '../../src/audit/audit-action';
 import { AuditEventView } from '../../src/audit/audit.repository';
-import { Make } from '../support/factories';
+import { Make, scores, studyWithTeam, tasksOf, waitForStatus } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
-import { scores, studyWithTeam, tasksOf, waitForStatus } from '../reads/read-fixtures';
 import { auditorClient } from './audit-support';
 
 describe('audit trail of one full read cycle', () => {

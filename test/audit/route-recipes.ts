@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { AuditAction } from '../../src/audit/audit-action';
-import { API, ApiClient, login, Make } from '../support/factories';
-import { makeZip } from '../photo-sets/zip-helpers';
-import { scores, setIn } from '../reads/read-fixtures';
+import { API, ApiClient, login, Make, scores, setIn } from '../support/factories';
+import { makeZip } from '../support/photo-fixtures';
 import { TestApp } from '../support/test-app';
 
 /**

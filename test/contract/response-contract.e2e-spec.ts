@@ -1,9 +1,8 @@
 import request from 'supertest';
 import { openApiDocument } from '../../src/app.factory';
-import { API, Make } from '../support/factories';
+import { API, Make, createStudy } from '../support/factories';
 import { contractChecked, OpenApiContract, OpenApiDocumentLike } from '../support/openapi-contract';
 import { startTestApp, TestApp } from '../support/test-app';
-import { createStudy } from '../reads/read-fixtures';
 
 interface Document extends OpenApiDocumentLike {
   paths: Record<string, Record<string, { responses: Record<string, Record<string, unknown>> }>>;

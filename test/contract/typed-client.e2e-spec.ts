@@ -3,9 +3,15 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { openApiDocument } from '../../src/app.factory';
-import { Make, MadeUser } from '../support/factories';
+import {
+  Make,
+  MadeUser,
+  assign,
+  insertReadySet,
+  studyWithTeam,
+  tasksOf,
+} from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
-import { assign, insertReadySet, studyWithTeam, tasksOf } from '../reads/read-fixtures';
 import { waitFor } from '../support/processes';
 import { scoreFirstReadTyped } from './typed-client';
 

@@ -1,8 +1,7 @@
 import { DEMO_STUDY_CODE, DemoService } from '../../src/demo/demo.service';
-import { login, Make } from '../support/factories';
+import { login, Make, waitForStatus } from '../support/factories';
 import { waitFor } from '../support/processes';
 import { startTestApp, TestApp } from '../support/test-app';
-import { waitForStatus } from '../reads/read-fixtures';
 
 describe('demo data', () => {
   let t: TestApp;

@@ -1,9 +1,9 @@
 import request from 'supertest';
-import { API, ApiClient, Make } from '../support/factories';
+import { API, ApiClient, Make, studyWithCoordinator } from '../support/factories';
+import { fourViews, upload } from '../support/photo-fixtures';
 import { waitFor } from '../support/processes';
 import { cloneTestDatabase, startTestApp, TestApp } from '../support/test-app';
 import { databaseUrl } from '../support/test-env';
-import { fourViews, setupStudy, upload } from '../photo-sets/photo-helpers';
 import { FreezableRelay, startFreezableRelay } from './freezable-relay';
 import { RestartableRedis, startRestartableRedis } from './restartable-redis';
 
@@ -117,7 +117,7 @@ describe('frozen network: a blackholed connection ends in a 503, then the servic
         env: { REDIS_URL: `redis://127.0.0.1:${relay.port}`, RECONCILE_EVERY_MS: '1000' },
       });
       const make = new Make(t);
-      const setup = await setupStudy(make);
+      const setup = await studyWithCoordinator(make);
       const rater = await make.rater();
       const views = await fourViews();
       const signIn = (): request.Test =>

@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import request from 'supertest';
 import { QueueProducer } from '../../src/queue/queue.producer';
 import { ALL_QUEUES } from '../../src/queue/queue-names';
-import { API, ApiClient, Make, MadeUser } from '../support/factories';
+import { API, ApiClient, Make, MadeUser, studyWithCoordinator } from '../support/factories';
+import { fourViews, plainJpeg, upload } from '../support/photo-fixtures';
 import { waitFor } from '../support/processes';
 import { startTestApp, TestApp } from '../support/test-app';
-import { fourViews, plainJpeg, setupStudy, upload } from '../photo-sets/photo-helpers';
 import {
   bodyValue,
   malformedText,
@@ -79,7 +79,7 @@ describe('fuzz: every operation, every role', () => {
     fingerprintSql = await fingerprintQuery(t);
 
     // A study with a set in reading, so ids in paths reach real rows, not just 404s.
-    const setup = await setupStudy(make);
+    const setup = await studyWithCoordinator(make);
     const raters: MadeUser[] = [await make.rater(), await make.rater()];
     const adjudicator = await make.adjudicator();
     const auditor = await make.auditor();

@@ -1,10 +1,9 @@
 import sharp from 'sharp';
 import { VIEWS } from '../../src/photo-sets/photo-set.entity';
-import { API, Make } from '../support/factories';
+import { API, Make, studyWithCoordinator, StudySetup } from '../support/factories';
+import { fourViews, makeZip, upload, ZipEntry } from '../support/photo-fixtures';
 import { waitFor } from '../support/processes';
 import { startTestApp, TestApp } from '../support/test-app';
-import { fourViews, setupStudy, StudySetup, upload } from '../photo-sets/photo-helpers';
-import { makeZip, ZipEntry } from '../photo-sets/zip-helpers';
 import { RestartableRedis, startRestartableRedis } from './restartable-redis';
 
 /** Generous: Redis being down must cost a request nothing like the outage it overlaps. */
@@ -49,7 +48,7 @@ describe('Redis down: Postgres is the truth, requests do not wait for Redis', ()
     redis = await startRestartableRedis();
     t = await startTestApp({ env: { REDIS_URL: redis.url, RECONCILE_EVERY_MS: '1000' } });
     make = new Make(t);
-    setup = await setupStudy(make);
+    setup = await studyWithCoordinator(make);
   });
   afterAll(async () => {
     await redis.start().catch(() => undefined);

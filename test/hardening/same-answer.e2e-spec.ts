@@ -1,7 +1,6 @@
 import type { Response } from 'supertest';
-import { ApiClient, Make } from '../support/factories';
+import { ApiClient, Make, scores, setIn } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
-import { scores, setIn } from '../reads/read-fixtures';
 
 /**
  * The rule: a signed-in user lacking every role a route is open to gets 404, exactly as for a

@@ -1,10 +1,11 @@
 import sharp from 'sharp';
 import { VIEWS } from '../../src/photo-sets/photo-set.entity';
-import { ApiClient, Make } from '../support/factories';
+import { ApiClient, Make, studyWithCoordinator, StudySetup } from '../support/factories';
+import { makeZip, ZipEntry } from '../support/photo-fixtures';
 import { waitFor } from '../support/processes';
 import { startTestApp, TestApp } from '../support/test-app';
-import { setupStudy, StudySetup, storedFiles } from './photo-helpers';
-import { makeZip, markEncrypted, renameEntry, ZipEntry } from './zip-helpers';
+import { storedFiles } from './photo-helpers';
+import { markEncrypted, renameEntry } from './zip-helpers';
 
 interface ImportStatus {
   id: string;
@@ -67,7 +68,7 @@ describe('bulk import', () => {
   beforeAll(async () => {
     t = await startTestApp();
     make = new Make(t);
-    setup = await setupStudy(make);
+    setup = await studyWithCoordinator(make);
   });
   afterAll(() => t.close());
 
@@ -133,7 +134,7 @@ describe('bulk import', () => {
   }, 180_000);
 
   it('rejects a manifest with 3 distinct errors, listing all 3, leaving no rows or files', async () => {
-    const study = await setupStudy(make);
+    const study = await studyWithCoordinator(make);
     const { rows, entries } = await setsFor(3, 'E');
     rows[1] = rows[1].replace('2024-01-01', '2024-13-01'); // bad date, row 3
     rows[6] = rows[6].replace('images/E1-left.jpg', 'images/nowhere.jpg'); // missing file, row 8
@@ -160,7 +161,7 @@ describe('bulk import', () => {
   });
 
   it('rejects a ZIP holding ../evil.jpg', async () => {
-    const study = await setupStudy(make);
+    const study = await studyWithCoordinator(make);
     const { rows, entries } = await setsFor(1, 'Z');
     const zip = renameEntry(
       await makeZip([
@@ -182,7 +183,7 @@ describe('bulk import', () => {
   });
 
   it('refuses absolute paths, symlinks, encrypted entries and ZIP bombs, listing each', async () => {
-    const study = await setupStudy(make);
+    const study = await studyWithCoordinator(make);
     const { rows, entries } = await setsFor(1, 'U');
     let zip = await makeZip([
       manifest(rows),

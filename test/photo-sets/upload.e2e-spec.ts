@@ -4,19 +4,11 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { jpegMetadataSegments } from '../../src/photo-sets/image-pipeline';
 import { VIEWS } from '../../src/photo-sets/photo-set.entity';
-import { Make } from '../support/factories';
+import { Make, studyWithCoordinator, StudySetup, waitForSet } from '../support/factories';
+import { fourViews, upload } from '../support/photo-fixtures';
 import { waitFor } from '../support/processes';
 import { startTestApp, TestApp } from '../support/test-app';
-import {
-  fourViews,
-  iptcSegment,
-  setupStudy,
-  StudySetup,
-  storedFiles,
-  upload,
-  waitForSet,
-  withSegments,
-} from './photo-helpers';
+import { iptcSegment, storedFiles, withSegments } from './photo-helpers';
 
 const XMP = `<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator><rdf:Seq><rdf:li>Site-Paris-042</rdf:li></rdf:Seq></dc:creator></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>`;
 
@@ -80,7 +72,7 @@ describe('photo set upload and ingest', () => {
   beforeAll(async () => {
     t = await startTestApp();
     make = new Make(t);
-    setup = await setupStudy(make);
+    setup = await studyWithCoordinator(make);
   });
   afterAll(() => t.close());
 
@@ -321,7 +313,7 @@ describe('photo set upload and ingest', () => {
   });
 
   it('refuses replace=true once reading has started', async () => {
-    const study = await setupStudy(make);
+    const study = await studyWithCoordinator(make);
     for (let i = 0; i < 2; i++) {
       const rater = await make.rater();
       await study.admin.put(`/studies/${study.studyId}/members/${rater.user.id}`, {
@@ -409,7 +401,7 @@ describe('photo set upload and ingest', () => {
   });
 
   it('lists sets with filters and keyset paging', async () => {
-    const other = await setupStudy(make);
+    const other = await studyWithCoordinator(make);
     const ids: string[] = [];
     for (const visit of ['v1', 'v2', 'v3']) {
       const response = await upload(

@@ -1,9 +1,10 @@
 import sharp from 'sharp';
 import { VIEWS } from '../../src/photo-sets/photo-set.entity';
-import { Make } from '../support/factories';
+import { Make, studyWithCoordinator, StudySetup } from '../support/factories';
+import { upload, ViewFiles } from '../support/photo-fixtures';
 import { buildServer, spawnNode, Spawned, waitFor } from '../support/processes';
 import { startTestApp, TestApp } from '../support/test-app';
-import { setupStudy, StudySetup, storedFiles, upload, ViewFiles } from './photo-helpers';
+import { storedFiles } from './photo-helpers';
 
 const SETS = 6;
 
@@ -32,7 +33,7 @@ describe('a worker killed in the middle of ingest', () => {
     mainJs = buildServer();
     // This process only serves HTTP; ingest runs in the spawned worker processes.
     t = await startTestApp({ env: { SALT_ROLE: 'api' } });
-    setup = await setupStudy(new Make(t));
+    setup = await studyWithCoordinator(new Make(t));
   }, 180_000);
 
   afterAll(async () => {

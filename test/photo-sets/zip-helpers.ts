@@ -1,31 +1,3 @@
-import { ZipFile } from 'yazl';
-
-export interface ZipEntry {
-  name: string;
-  data: Buffer;
-  /** Unix mode, e.g. 0o120777 for a symbolic link. */
-  mode?: number;
-  compress?: boolean;
-}
-
-export function makeZip(entries: ZipEntry[]): Promise<Buffer> {
-  const zip = new ZipFile();
-  for (const entry of entries) {
-    zip.addBuffer(entry.data, entry.name, {
-      mode: entry.mode,
-      compress: entry.compress ?? true,
-      mtime: new Date('2020-01-01T00:00:00Z'),
-    });
-  }
-  zip.end();
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    zip.outputStream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    zip.outputStream.on('error', reject);
-    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-  });
-}
-
 /**
  * Renames an entry in place (same length), for names yazl itself refuses to write, such as
  * "../evil.jpg" — exactly what a hostile archive would carry.

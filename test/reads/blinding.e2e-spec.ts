@@ -1,8 +1,16 @@
 import sharp from 'sharp';
 import type { Response } from 'supertest';
-import { ApiClient, MadeUser, Make } from '../support/factories';
+import {
+  ApiClient,
+  MadeUser,
+  Make,
+  scores,
+  studyWithTeam,
+  tasksOf,
+  VIEWS,
+  waitForStatus,
+} from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
-import { scores, studyWithTeam, tasksOf, VIEWS, waitForStatus } from './read-fixtures';
 
 const SIZES = ['thumb', 'display', 'full'] as const;
 

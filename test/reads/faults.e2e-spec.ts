@@ -3,7 +3,16 @@ import { dirname } from 'node:path';
 import Redis from 'ioredis';
 import { QueueProducer } from '../../src/queue/queue.producer';
 import { QueueName } from '../../src/queue/queue-names';
-import { Make } from '../support/factories';
+import {
+  Make,
+  assign,
+  insertReadySet,
+  insertReadySetsWithoutImages,
+  scores,
+  studyWithTeam,
+  tasksOf,
+  waitForStatus,
+} from '../support/factories';
 import {
   buildServer,
   spawnNode,
@@ -13,15 +22,6 @@ import {
 } from '../support/processes';
 import { cloneTestDatabase, startTestApp, TestApp } from '../support/test-app';
 import { databaseUrl, TEST_REDIS_URL } from '../support/test-env';
-import {
-  assign,
-  insertReadySet,
-  insertReadySetsWithoutImages,
-  scores,
-  studyWithTeam,
-  tasksOf,
-  waitForStatus,
-} from './read-fixtures';
 
 async function count(t: TestApp, sql: string, params: unknown[] = []): Promise<number> {
   const [row] = await t.db.query(sql, params);

@@ -1,6 +1,6 @@
-import { MadeUser, Make } from '../support/factories';
-import { startTestApp, TestApp } from '../support/test-app';
 import {
+  MadeUser,
+  Make,
   assign,
   insertReadySet,
   InsertedSet,
@@ -9,7 +9,8 @@ import {
   TaskRow,
   tasksOf,
   waitForStatus,
-} from './read-fixtures';
+} from '../support/factories';
+import { startTestApp, TestApp } from '../support/test-app';
 
 type Plan = { a: number; b: number; expect: 'concordant' | 'max-difference' | 'threshold' };
 

@@ -1,15 +1,16 @@
-import { Make } from '../support/factories';
-import { startTestApp, TestApp } from '../support/test-app';
-import { waitFor } from '../support/processes';
 import {
+  Make,
   addMember,
   assign,
   insertReadySet,
   scores,
   studyWithTeam,
+  readingSet,
   tasksOf,
   waitForStatus,
-} from './read-fixtures';
+} from '../support/factories';
+import { startTestApp, TestApp } from '../support/test-app';
+import { waitFor } from '../support/processes';
 
 describe('reassignment and corrections', () => {
   let t: TestApp;
@@ -106,10 +107,7 @@ describe('reassignment and corrections', () => {
 
   it('reopening a read: the rater submits version 2, the set is evaluated again, v1 stays', async () => {
     const team = await studyWithTeam(make, { raters: 2, adjudicators: 1 });
-    const set = await insertReadySet(t, team.study.id, 'RO-1', 'baseline');
-    await assign(t, [set.id]);
-    await waitForStatus(t, [set.id], (s) => s === 'reading');
-    const tasks = await tasksOf(t, [set.id]);
+    const { set, tasks } = await readingSet(t, team.study.id, 'RO-1', 'baseline');
     const raterOf = (raterId: string) => team.raters.find((r) => r.user.id === raterId)!;
     for (const task of tasks) {
       await raterOf(task.raterId).client.post(`/reads/${task.id}/score`, scores(40)).expect(201);

@@ -1,13 +1,5 @@
-import { MadeUser, Make } from '../support/factories';
+import { MadeUser, Make, readingSet, scores, studyWithTeam } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
-import {
-  assign,
-  insertReadySet,
-  scores,
-  studyWithTeam,
-  tasksOf,
-  waitForStatus,
-} from './read-fixtures';
 
 describe('scoring a read', () => {
   let t: TestApp;
@@ -27,10 +19,7 @@ describe('scoring a read', () => {
 
   /** A fresh set read by the two raters; returns each rater's task id. */
   async function freshPair(): Promise<{ photoSetId: string; taskOf: Map<string, string> }> {
-    const set = await insertReadySet(t, studyId, `SC-${++subject}`, 'baseline');
-    await assign(t, [set.id]);
-    await waitForStatus(t, [set.id], (s) => s === 'reading');
-    const tasks = await tasksOf(t, [set.id]);
+    const { set, tasks } = await readingSet(t, studyId, `SC-${++subject}`, 'baseline');
     return {
       photoSetId: set.id,
       taskOf: new Map(tasks.map((task) => [task.raterId, task.id])),

@@ -1,6 +1,5 @@
-import { Make } from '../support/factories';
-import { startTestApp, TestApp } from '../support/test-app';
 import {
+  Make,
   addMember,
   assign,
   insertReadySet,
@@ -8,7 +7,8 @@ import {
   studyWithTeam,
   tasksOf,
   waitForStatus,
-} from '../reads/read-fixtures';
+} from '../support/factories';
+import { startTestApp, TestApp } from '../support/test-app';
 
 describe('study results', () => {
   let t: TestApp;

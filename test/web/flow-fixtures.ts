@@ -1,6 +1,6 @@
 import { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { makeZip, ZipEntry } from '../photo-sets/zip-helpers';
+import { makeZip, ZipEntry } from '../support/photo-fixtures';
 import { RecordedResponse } from './browser';
 
 // What a rater must never learn about the sets they score: the uploaded set...

@@ -1,15 +1,15 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service';
-import { Principal } from '../auth/auth.repository';
-import { actorOf } from '../auth/auth.service';
+import { actorOf, Principal } from '../auth/principal';
 import { DomainError, invalid, notFound } from '../common/domain-error';
 import { AfterCommit } from '../database/after-commit';
 import { TransactionService } from '../database/transaction.service';
 import { QueueProducer } from '../queue/queue.producer';
 import { QueueName } from '../queue/queue-names';
 import {
+  deleteQuietly,
   newStorageKey,
   PHOTO_STORAGE,
   PhotoStorage,
@@ -17,12 +17,12 @@ import {
 } from '../storage/photo-storage';
 import { StudiesService } from '../studies/studies.service';
 import { inspectImage } from './image-pipeline';
-import { readImportArchive } from './import-archive';
+import { ArchiveContents, readImportArchive } from './import-archive';
 import { MANIFEST_NAME, planImport, PlannedSet } from './import-manifest';
 import { ImportEntity, ImportProblem, ImportStatus } from './import.entity';
 import { ImportsRepository } from './imports.repository';
 import { NewImage, PhotoSetsRepository } from './photo-sets.repository';
-import { PhotoSetsService } from './photo-sets.service';
+import { describeOriginal, PhotoSetsService } from './photo-sets.service';
 
 export interface ImportView {
   id: string;
@@ -30,6 +30,12 @@ export interface ImportView {
   total: number;
   processed: number;
   errors: ImportProblem[];
+}
+
+/** A manifest's set with its originals stored, waiting to be created. */
+interface StagedSet {
+  set: PlannedSet;
+  images: NewImage[];
 }
 
 function toImportView(row: ImportEntity): ImportView {
@@ -96,7 +102,7 @@ export class ImportsService {
         return row;
       });
     } catch (error) {
-      await this.storage.delete(archiveKey).catch(() => undefined);
+      await deleteQuietly(this.storage, [archiveKey]);
       throw error;
     }
     return { id: created.id };
@@ -128,123 +134,141 @@ export class ImportsService {
   private async validateAndCreate(row: ImportEntity): Promise<ImportStatus> {
     // Originals staged by an attempt that died before committing are nobody's: remove them.
     const leftovers = await this.tx.run((tx) => this.imports.swapStagedKeys(tx, row.id, []));
-    await this.deleteQuietly(leftovers);
+    await deleteQuietly(this.storage, leftovers);
 
-    if (!row.archiveKey) return this.reject(row, [{ row: 0, reason: 'the archive is missing' }]);
-    const archive = await this.storage.get(row.archiveKey).catch((error: unknown) => {
-      if (error instanceof StorageObjectMissing) return null;
-      throw error;
-    });
-    if (!archive) return this.reject(row, [{ row: 0, reason: 'the archive is missing' }]);
-    const contents = await readImportArchive(archive);
+    const archiveKey = row.archiveKey;
+    const contents = archiveKey ? await this.readArchive(archiveKey) : null;
+    if (!archiveKey || !contents) {
+      return this.reject(row, [{ row: 0, reason: 'the archive is missing' }]);
+    }
     const plan = planImport(contents.files.get(MANIFEST_NAME), [...contents.files.keys()]);
-    const problems = [...contents.problems, ...plan.problems];
-
-    const existing = await this.sets.existingSubjectVisits(row.studyId, plan.sets);
-    for (const pair of existing) {
-      const set = plan.sets.find(
-        (s) => s.subjectCode === pair.subjectCode && s.visit === pair.visit,
-      );
-      problems.push({
-        row: set?.row ?? 0,
-        reason: `subject ${pair.subjectCode} visit ${pair.visit} already has a photo set in this study`,
-      });
-    }
-    for (const set of plan.sets) {
-      for (const image of set.images) {
-        const bytes = contents.files.get(image.file);
-        if (!bytes) continue;
-        const problem = await inspectImage(bytes);
-        if (problem) problems.push({ row: image.row, reason: `${image.file}: ${problem}` });
-      }
-    }
+    const problems = [
+      ...contents.problems,
+      ...plan.problems,
+      ...(await this.alreadyInStudy(row.studyId, plan.sets)),
+      ...(await this.unusableImages(plan.sets, contents.files)),
+    ];
     if (problems.length) {
       problems.sort((a, b) => a.row - b.row);
       return this.reject(row, problems);
     }
 
-    // Stage every original under keys recorded first, then create all sets in one commit.
-    const keyed = plan.sets.map((set) => ({
+    const staged = await this.stageOriginals(row.id, plan.sets, contents.files);
+    const keys = staged.flatMap(({ images }) => images.map((image) => image.originalKey));
+    const created = await this.tx.run((tx) => this.createSets(tx, row, staged, keys));
+    if (!created) {
+      // Someone else's attempt won; ours staged files nobody refers to.
+      await deleteQuietly(this.storage, keys);
+      return 'validating';
+    }
+    await deleteQuietly(this.storage, [archiveKey]);
+    for (const id of created) await this.photoSets.enqueueIngest(id, 1);
+    return 'importing';
+  }
+
+  /** The archive's contents, or null when its stored file is gone. */
+  private async readArchive(archiveKey: string): Promise<ArchiveContents | null> {
+    const archive = await this.storage.get(archiveKey).catch((error: unknown) => {
+      if (error instanceof StorageObjectMissing) return null;
+      throw error;
+    });
+    return archive ? readImportArchive(archive) : null;
+  }
+
+  /** Sets of the manifest whose subject and visit the study already has. */
+  private async alreadyInStudy(studyId: string, sets: PlannedSet[]): Promise<ImportProblem[]> {
+    const existing = await this.sets.existingSubjectVisits(studyId, sets);
+    return existing.map((pair) => ({
+      row: sets.find((s) => s.subjectCode === pair.subjectCode && s.visit === pair.visit)?.row ?? 0,
+      reason: `subject ${pair.subjectCode} visit ${pair.visit} already has a photo set in this study`,
+    }));
+  }
+
+  /** Images the pipeline would refuse, found now so the import is refused as a whole. */
+  private async unusableImages(
+    sets: PlannedSet[],
+    files: Map<string, Buffer>,
+  ): Promise<ImportProblem[]> {
+    const problems: ImportProblem[] = [];
+    for (const image of sets.flatMap((set) => set.images)) {
+      const bytes = files.get(image.file);
+      if (!bytes) continue;
+      const problem = await inspectImage(bytes);
+      if (problem) problems.push({ row: image.row, reason: `${image.file}: ${problem}` });
+    }
+    return problems;
+  }
+
+  /**
+   * Stores every original under a fresh key. The keys are recorded on the import first, so a
+   * crash mid-way leaves files the next attempt knows to delete.
+   */
+  private async stageOriginals(
+    importId: string,
+    sets: PlannedSet[],
+    files: Map<string, Buffer>,
+  ): Promise<StagedSet[]> {
+    const keyed = sets.map((set) => ({
       set,
       images: set.images.map((image) => ({ ...image, key: newStorageKey('originals') })),
     }));
     const keys = keyed.flatMap((k) => k.images.map((i) => i.key));
     await this.tx.run(async (tx) => {
-      await this.imports.swapStagedKeys(tx, row.id, keys);
-      await this.imports.update(tx, row.id, { total: plan.sets.length });
+      await this.imports.swapStagedKeys(tx, importId, keys);
+      await this.imports.update(tx, importId, { total: sets.length });
     });
-    const staged = new Map<PlannedSet, NewImage[]>();
+    const staged: StagedSet[] = [];
     for (const { set, images } of keyed) {
       const stagedImages: NewImage[] = [];
       for (const image of images) {
-        const bytes = contents.files.get(image.file) as Buffer;
+        const bytes = files.get(image.file) as Buffer;
         await this.storage.put(image.key, bytes);
-        stagedImages.push({
-          view: image.view,
-          originalKey: image.key,
-          originalSha256: sha256(bytes),
-          originalBytes: bytes.length,
-        });
+        stagedImages.push(describeOriginal(image.view, image.key, bytes));
       }
-      staged.set(set, stagedImages);
+      staged.push({ set, images: stagedImages });
     }
-    const created = await this.tx.run(async (tx) => {
-      const locked = await this.imports.lock(tx, row.id);
-      if (
-        !locked ||
-        locked.status !== 'validating' ||
-        !keys.every((k) => locked.stagedKeys.includes(k))
-      ) {
-        return null;
-      }
-      const ids: string[] = [];
-      for (const [set, images] of staged) {
-        const subjectId = await this.sets.upsertSubject(tx, row.studyId, set.subjectCode);
-        const id = await this.sets.insertSet(tx, {
-          studyId: row.studyId,
-          subjectId,
-          visit: set.visit,
-          visitDate: set.visitDate,
-          createdBy: row.createdBy,
-          importId: row.id,
-        });
-        await this.sets.insertImages(tx, id, images);
-        await this.audit.record(tx, {
-          actor: SYSTEM_ACTOR,
-          action: AuditAction.SetUploaded,
-          entityType: 'photo-set',
-          entityId: id,
-          studyId: row.studyId,
-          after: {
-            importId: row.id,
-            subjectCode: set.subjectCode,
-            visit: set.visit,
-            visitDate: set.visitDate,
-            status: 'processing',
-            images: images.map((i) => ({
-              view: i.view,
-              sha256: i.originalSha256,
-              bytes: i.originalBytes,
-            })),
-          },
-        });
-        ids.push(id);
-      }
-      await this.imports.update(tx, row.id, {
-        status: 'importing',
-        stagedKeys: [],
-        archiveKey: null,
+    return staged;
+  }
+
+  /**
+   * All of the import's sets in one commit, or nothing (null) when another attempt took over
+   * since ours staged its originals.
+   */
+  private async createSets(
+    tx: EntityManager,
+    row: ImportEntity,
+    staged: StagedSet[],
+    keys: string[],
+  ): Promise<string[] | null> {
+    const locked = await this.imports.lock(tx, row.id);
+    if (
+      !locked ||
+      locked.status !== 'validating' ||
+      !keys.every((k) => locked.stagedKeys.includes(k))
+    ) {
+      return null;
+    }
+    const ids: string[] = [];
+    for (const { set, images } of staged) {
+      const subjectId = await this.sets.upsertSubject(tx, row.studyId, set.subjectCode);
+      const id = await this.photoSets.createSet(tx, {
+        studyId: row.studyId,
+        subject: { id: subjectId, code: set.subjectCode },
+        visit: set.visit,
+        visitDate: set.visitDate,
+        createdBy: row.createdBy,
+        importId: row.id,
+        images,
+        actor: SYSTEM_ACTOR,
       });
-      return ids;
-    });
-    if (!created) {
-      // Someone else's attempt won; ours staged files nobody refers to.
-      await this.deleteQuietly(keys);
-      return 'validating';
+      ids.push(id);
     }
-    await this.storage.delete(row.archiveKey).catch(() => undefined);
-    for (const id of created) await this.photoSets.enqueueIngest(id, 1);
-    return 'importing';
+    await this.imports.update(tx, row.id, {
+      status: 'importing',
+      stagedKeys: [],
+      archiveKey: null,
+    });
+    return ids;
   }
 
   private async reject(row: ImportEntity, problems: ImportProblem[]): Promise<ImportStatus> {
@@ -261,8 +285,7 @@ export class ImportsService {
       });
       return true;
     });
-    if (rejected && row.archiveKey)
-      await this.storage.delete(row.archiveKey).catch(() => undefined);
+    if (rejected && row.archiveKey) await deleteQuietly(this.storage, [row.archiveKey]);
     return 'rejected';
   }
 
@@ -278,12 +301,4 @@ export class ImportsService {
       );
     }
   }
-
-  private async deleteQuietly(keys: string[]): Promise<void> {
-    for (const key of keys) await this.storage.delete(key).catch(() => undefined);
-  }
-}
-
-function sha256(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }

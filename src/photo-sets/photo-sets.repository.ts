@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { queryRows } from '../database/query-rows';
-import { PhotoSetStatus, View } from './photo-set.entity';
+import { isAllowedTransition, PhotoSetStatus, View } from './photo-set.entity';
 
 export interface NewImage {
   view: View;
@@ -77,6 +77,33 @@ export class PhotoSetsRepository {
 
   private db(tx?: EntityManager): EntityManager {
     return tx ?? this.dataSource.manager;
+  }
+
+  /**
+   * The one place a photo set's status changes. Conditional, so jobs stay idempotent: false when
+   * the set is no longer in one of `from` (another transaction moved it first). A move missing
+   * from PHOTO_SET_TRANSITIONS is a bug in the caller, not a race, so it throws before any SQL.
+   */
+  async transition(
+    tx: EntityManager,
+    photoSetId: string,
+    from: PhotoSetStatus | readonly PhotoSetStatus[],
+    to: PhotoSetStatus,
+  ): Promise<boolean> {
+    const fromStatuses: readonly PhotoSetStatus[] = typeof from === 'string' ? [from] : from;
+    const refused = fromStatuses.filter((status) => !isAllowedTransition(status, to));
+    if (!fromStatuses.length || refused.length) {
+      throw new Error(
+        `photo set ${photoSetId}: no transition from ${refused.join(', ') || 'nothing'} to ${to}`,
+      );
+    }
+    const rows = await queryRows(
+      tx,
+      `UPDATE photo_sets SET status = $3, updated_at = now()
+        WHERE id = $1 AND status = ANY($2::text[]) RETURNING id`,
+      [photoSetId, fromStatuses, to],
+    );
+    return rows.length === 1;
   }
 
   /** The subject's id, creating the subject on first sight of its code. */
@@ -194,25 +221,27 @@ export class PhotoSetsRepository {
   }
 
   /**
-   * Starts the set over with new originals: old image rows go, the set returns to processing
-   * with the next revision (so its ingest job id is new too).
+   * Starts a locked set over with new originals: it returns to processing, old image rows go,
+   * and the next revision begins (so its ingest job id is new too).
    */
   async resetForReplacement(
     tx: EntityManager,
-    photoSetId: string,
+    set: { id: string; status: PhotoSetStatus },
     visitDate: string | null,
   ): Promise<{ removedImages: ImageRow[]; revision: number }> {
+    if (!(await this.transition(tx, set.id, set.status, 'processing'))) {
+      throw new Error(`photo set ${set.id} changed status although it was locked`);
+    }
     const removedImages = await queryRows<ImageRow>(
       tx,
       `DELETE FROM photo_images WHERE photo_set_id = $1 RETURNING ${IMAGE_COLUMNS}`,
-      [photoSetId],
+      [set.id],
     );
     const [row] = await queryRows<{ revision: number }>(
       tx,
-      `UPDATE photo_sets SET status = 'processing', visit_date = $2, revision = revision + 1,
-              updated_at = now()
+      `UPDATE photo_sets SET visit_date = $2, revision = revision + 1
         WHERE id = $1 RETURNING revision`,
-      [photoSetId, visitDate],
+      [set.id, visitDate],
     );
     return { removedImages, revision: row.revision };
   }
@@ -303,13 +332,9 @@ export class PhotoSetsRepository {
     photoSetId: string,
     status: 'ready' | 'rejected',
   ): Promise<boolean> {
-    const rows = await queryRows(
-      tx,
-      `UPDATE photo_sets SET status = $2, staged_keys = '{}', updated_at = now()
-        WHERE id = $1 AND status = 'processing' RETURNING id`,
-      [photoSetId, status],
-    );
-    return rows.length === 1;
+    if (!(await this.transition(tx, photoSetId, 'processing', status))) return false;
+    await tx.query(`UPDATE photo_sets SET staged_keys = '{}' WHERE id = $1`, [photoSetId]);
+    return true;
   }
 
   async processingSets(): Promise<{ id: string; revision: number }[]> {

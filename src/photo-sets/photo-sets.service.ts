@@ -2,20 +2,24 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditAction } from '../audit/audit-action';
-import { AuditService } from '../audit/audit.service';
-import { Principal } from '../auth/auth.repository';
-import { actorOf } from '../auth/auth.service';
+import { AuditActor, AuditService } from '../audit/audit.service';
+import { actorOf, Principal } from '../auth/principal';
 import { conflict, DomainError, invalid, notFound } from '../common/domain-error';
 import { AfterCommit } from '../database/after-commit';
 import { TransactionService } from '../database/transaction.service';
 import { QueueProducer } from '../queue/queue.producer';
 import { QueueName } from '../queue/queue-names';
-import { newStorageKey, PHOTO_STORAGE, PhotoStorage } from '../storage/photo-storage';
+import {
+  deleteQuietly,
+  newStorageKey,
+  PHOTO_STORAGE,
+  PhotoStorage,
+} from '../storage/photo-storage';
 import { StudiesService } from '../studies/studies.service';
 import { isIsoDate, ListPhotoSetsQuery, UploadPhotoSetDto } from './dto/photo-set.dto';
 import { RenditionSize } from './photo-image.entity';
 import { OpenedRendition, PhotoImagesService } from './photo-images.service';
-import { View, VIEWS } from './photo-set.entity';
+import { isAllowedTransition, View, VIEWS } from './photo-set.entity';
 import { PhotoSetView, toPhotoSetView } from './photo-set.view';
 import { NewImage, PhotoSetsRepository } from './photo-sets.repository';
 import { UploadedFiles } from './multipart.interceptor';
@@ -23,8 +27,49 @@ import { UploadedFiles } from './multipart.interceptor';
 /** Staff who may see subject, visit and date: the unblinded side of the study. */
 const UNBLINDED = ['coordinator', 'auditor'] as const;
 
-/** Replacing images is fine until a rater may have seen them. */
-const REPLACEABLE = new Set(['processing', 'rejected', 'ready', 'awaiting-raters']);
+/** A set about to be created, from an upload or a ZIP import's manifest. */
+export interface NewPhotoSet {
+  studyId: string;
+  subject: { id: string; code: string };
+  visit: string;
+  visitDate: string | null;
+  createdBy: string | null;
+  importId: string | null;
+  images: NewImage[];
+  actor: AuditActor;
+}
+
+interface Replacement {
+  studyId: string;
+  input: UploadPhotoSetDto;
+  staged: NewImage[];
+  actor: AuditActor;
+}
+
+/** A stored original as its image row records it: the SHA-256 proves the bytes never changed. */
+export function describeOriginal(view: View, originalKey: string, bytes: Buffer): NewImage {
+  return {
+    view,
+    originalKey,
+    originalSha256: createHash('sha256').update(bytes).digest('hex'),
+    originalBytes: bytes.length,
+  };
+}
+
+/** What the audit trail keeps of an upload: the originals' checksums, never their keys. */
+function describeUpload(
+  subjectCode: string,
+  visit: string,
+  visitDate: string | null,
+  images: NewImage[],
+): Record<string, unknown> {
+  return {
+    subjectCode,
+    visit,
+    visitDate,
+    images: images.map((i) => ({ view: i.view, sha256: i.originalSha256, bytes: i.originalBytes })),
+  };
+}
 
 export interface Page<T> {
   items: T[];
@@ -65,15 +110,13 @@ export class PhotoSetsService {
       for (const file of files) {
         const originalKey = newStorageKey('originals');
         await this.storage.put(originalKey, file.bytes);
-        staged.push({
-          view: file.view,
-          originalKey,
-          originalSha256: createHash('sha256').update(file.bytes).digest('hex'),
-          originalBytes: file.bytes.length,
-        });
+        staged.push(describeOriginal(file.view, originalKey, file.bytes));
       }
     } catch (error) {
-      await this.deleteQuietly(staged.map((s) => s.originalKey));
+      await deleteQuietly(
+        this.storage,
+        staged.map((s) => s.originalKey),
+      );
       throw error;
     }
     return staged;
@@ -122,14 +165,17 @@ export class PhotoSetsService {
         return stored;
       });
     } catch (error) {
-      await this.deleteQuietly(staged.map((s) => s.originalKey));
+      await deleteQuietly(
+        this.storage,
+        staged.map((s) => s.originalKey),
+      );
       // Two uploads of one subject+visit racing: the unique constraint lets only one in.
       if ((error as { code?: string }).code === '23505') {
         throw conflict('A photo set for this subject and visit already exists');
       }
       throw error;
     }
-    await this.deleteQuietly(result.removedKeys);
+    await deleteQuietly(this.storage, result.removedKeys);
     return { id: result.id, status: 'processing' };
   }
 
@@ -141,6 +187,8 @@ export class PhotoSetsService {
     staged: NewImage[],
     replace: boolean,
   ): Promise<{ id: string; revision: number; removedKeys: string[] }> {
+    // Taken first: it locks the subject's row, so a replacement racing the set's first upload
+    // waits for it and then finds the set to replace.
     const subjectId = await this.sets.upsertSubject(tx, studyId, input.subjectCode);
     const existing = await this.sets.findSetBySubjectVisit(
       studyId,
@@ -149,50 +197,68 @@ export class PhotoSetsService {
       tx,
     );
     const actor = actorOf(principal, principal.roles.includes('admin') ? 'admin' : 'coordinator');
-    const after = {
-      subjectCode: input.subjectCode,
-      visit: input.visit,
-      visitDate: input.visitDate ?? null,
-      images: staged.map((s) => ({
-        view: s.view,
-        sha256: s.originalSha256,
-        bytes: s.originalBytes,
-      })),
-    };
     if (!existing) {
-      const id = await this.sets.insertSet(tx, {
+      const id = await this.createSet(tx, {
         studyId,
-        subjectId,
+        subject: { id: subjectId, code: input.subjectCode },
         visit: input.visit,
         visitDate: input.visitDate ?? null,
         createdBy: principal.userId,
         importId: null,
-      });
-      await this.sets.insertImages(tx, id, staged);
-      await this.audit.record(tx, {
+        images: staged,
         actor,
-        action: AuditAction.SetUploaded,
-        entityType: 'photo-set',
-        entityId: id,
-        studyId,
-        after: { ...after, status: 'processing' },
       });
       return { id, revision: 1, removedKeys: [] };
     }
     if (!replace) throw conflict('A photo set for this subject and visit already exists');
-    const locked = await this.sets.lockSet(tx, existing.id);
+    return this.replaceImages(tx, existing.id, { studyId, input, staged, actor });
+  }
+
+  /**
+   * A new set in processing with its originals, and its audit event: the one way sets come into
+   * being, for upload and ZIP import alike. Ingest is enqueued by the caller after commit.
+   */
+  async createSet(tx: EntityManager, set: NewPhotoSet): Promise<string> {
+    const id = await this.sets.insertSet(tx, {
+      studyId: set.studyId,
+      subjectId: set.subject.id,
+      visit: set.visit,
+      visitDate: set.visitDate,
+      createdBy: set.createdBy,
+      importId: set.importId,
+    });
+    await this.sets.insertImages(tx, id, set.images);
+    await this.audit.record(tx, {
+      actor: set.actor,
+      action: AuditAction.SetUploaded,
+      entityType: 'photo-set',
+      entityId: id,
+      studyId: set.studyId,
+      after: {
+        ...(set.importId && { importId: set.importId }),
+        ...describeUpload(set.subject.code, set.visit, set.visitDate, set.images),
+        status: 'processing',
+      },
+    });
+    return id;
+  }
+
+  private async replaceImages(
+    tx: EntityManager,
+    photoSetId: string,
+    { studyId, input, staged, actor }: Replacement,
+  ): Promise<{ id: string; revision: number; removedKeys: string[] }> {
+    const locked = await this.sets.lockSet(tx, photoSetId);
+    // Back to processing is allowed only until a rater may have seen the images.
     if (
       !locked ||
-      !REPLACEABLE.has(locked.status) ||
+      !isAllowedTransition(locked.status, 'processing') ||
       (await this.sets.readsStarted(tx, locked.id))
     ) {
       throw conflict('Reading of this photo set has started; its images can no longer be replaced');
     }
-    const { removedImages, revision } = await this.sets.resetForReplacement(
-      tx,
-      locked.id,
-      input.visitDate ?? null,
-    );
+    const visitDate = input.visitDate ?? null;
+    const { removedImages, revision } = await this.sets.resetForReplacement(tx, locked, visitDate);
     await this.sets.insertImages(tx, locked.id, staged);
     await this.audit.record(tx, {
       actor,
@@ -205,7 +271,11 @@ export class PhotoSetsService {
         visitDate: locked.visitDate,
         images: removedImages.map((i) => ({ view: i.view, sha256: i.originalSha256 })),
       },
-      after: { ...after, status: 'processing', revision },
+      after: {
+        ...describeUpload(input.subjectCode, input.visit, visitDate, staged),
+        status: 'processing',
+        revision,
+      },
     });
     const removedKeys = removedImages.flatMap((image) =>
       [image.originalKey, image.fullKey, image.displayKey, image.thumbKey].filter(
@@ -284,14 +354,6 @@ export class PhotoSetsService {
         throw notFound('Photo set not found');
       }
       throw error;
-    }
-  }
-
-  private async deleteQuietly(keys: string[]): Promise<void> {
-    for (const key of keys) {
-      await this.storage.delete(key).catch((error: unknown) => {
-        this.logger.warn({ err: error, key }, 'could not delete a stored file');
-      });
     }
   }
 }

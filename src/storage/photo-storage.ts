@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 
 /**
  * Where image bytes live. Keys are opaque and random: they never carry a subject, visit or date,
@@ -46,4 +47,18 @@ export function assertStorageKey(key: string): void {
 export function storageAreaOf(key: string): StorageArea {
   assertStorageKey(key);
   return key.slice(0, key.indexOf('/')) as StorageArea;
+}
+
+const logger = new Logger('PhotoStorage');
+
+/**
+ * Clean-up of files no row refers to (any more): a failure leaves an orphan file, never a broken
+ * set, so it is logged and must not fail the request or job whose work has already committed.
+ */
+export async function deleteQuietly(storage: PhotoStorage, keys: readonly string[]): Promise<void> {
+  for (const key of keys) {
+    await storage.delete(key).catch((error: unknown) => {
+      logger.warn({ err: error, key }, 'could not delete a stored file');
+    });
+  }
 }

@@ -10,7 +10,7 @@ export interface RestartableRedis {
   port: number;
   /** SIGKILL: the app sees its sockets reset, as in a crash. */
   kill: () => Promise<void>;
-  /** A fresh, empty redis-server on the same port (nothing is persisted). */
+  /** A fresh, empty redis-server on the same port (nothing is persisted); no-op while running. */
   start: () => Promise<void>;
   stop: () => Promise<void>;
 }
@@ -39,6 +39,8 @@ export async function startRestartableRedis(): Promise<RestartableRedis> {
   let exited: Promise<void> = Promise.resolve();
 
   const start = async (): Promise<void> => {
+    // A second server could not bind the port, and this handle would lose the running one.
+    if (child) return;
     const process = spawn(
       'redis-server',
       ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],

@@ -1,41 +1,22 @@
-// The one way the app talks to the server: /api/v1 over the same-origin session cookie.
-import type { paths } from './openapi-types';
+// The one way the app talks to the server: /api/v1 over the same-origin session cookie, through
+// openapi-fetch typed by the generated `paths`: a path, parameter or body the OpenAPI document
+// does not declare does not compile, and each result has the type the document gives it.
+import createClient from 'openapi-fetch';
+import type { components, paths } from './openapi-types';
 import type {
-  AdjudicationQueue,
-  AdjudicationTask,
-  Agreement,
   AgreementScale,
-  ApiToken,
   AuditEvent,
   AuditEventPage,
   CreateStudy,
-  CreatedToken,
   CreateUser,
   Decision,
-  DecisionResult,
-  ImportAccepted,
-  ImportJob,
-  Me,
-  Member,
   PartialRegions,
-  PhotoSet,
-  PhotoSetPage,
   QueryOf,
-  ReadQueue,
-  ReadTask,
   Regions,
-  Results,
-  Study,
-  StudyDetail,
-  StudyListItem,
   StudyRole,
-  SubmittedScore,
   TokenScope,
   UpdateStudy,
   UpdateUser,
-  UploadAccepted,
-  User,
-  VerifyResult,
 } from './types';
 
 export const API_BASE = '/api/v1';
@@ -61,70 +42,70 @@ export function onUnauthorized(listener: Listener): () => void {
   return () => unauthorizedListeners.delete(listener);
 }
 
-interface RequestOptions {
-  method?: string;
-  body?: unknown;
-  form?: FormData;
-  headers?: Record<string, string>;
-  keepalive?: boolean;
-  /** Login answers 401 for bad credentials; that is not an expired session. */
-  anonymous?: boolean;
+/**
+ * The generated client over fetch: same-origin cookie, JSON unless the body is FormData (the
+ * browser then sets the multipart boundary), empty query values left out.
+ */
+const client = createClient<paths, 'application/json'>({
+  credentials: 'same-origin',
+  headers: { Accept: 'application/json' },
+  querySerializer: (params: Record<string, unknown>) => {
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(params)) {
+      // The API's query parameters are all scalars; undefined, null and '' mean "not given".
+      const given = typeof value === 'string' ? value !== '' : typeof value === 'number';
+      if (given || typeof value === 'boolean') search.set(key, String(value));
+    }
+    return search.toString();
+  },
+});
+
+/** What openapi-fetch resolves to: the parsed success body, or the parsed (or raw) error body. */
+interface Outcome<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
 }
 
-async function toApiError(response: Response): Promise<ApiError> {
+function toApiError(response: Response, body: unknown): ApiError {
   let messages: string[] = [];
   let requestId = response.headers.get('X-Request-Id');
-  try {
-    const body = (await response.json()) as { message?: unknown; requestId?: unknown };
-    if (Array.isArray(body.message)) messages = body.message.map(String);
-    else if (typeof body.message === 'string') messages = [body.message];
-    if (typeof body.requestId === 'string' && body.requestId) requestId = body.requestId;
-  } catch {
+  if (body !== null && typeof body === 'object') {
+    const { message, requestId: id } = body as { message?: unknown; requestId?: unknown };
+    if (Array.isArray(message)) messages = message.map(String);
+    else if (typeof message === 'string') messages = [message];
+    if (typeof id === 'string' && id) requestId = id;
+  } else {
+    // No JSON body (a proxy's error page, an empty answer): say what HTTP said.
     messages = [response.statusText || `Request failed (${response.status})`];
   }
   return new ApiError(response.status, messages, requestId);
 }
 
-export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
-  let body: BodyInit | undefined;
-  if (options.form) body = options.form;
-  else if (options.body !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    body = JSON.stringify(options.body);
-  }
-  const response = await fetch(API_BASE + path, {
-    method: options.method ?? 'GET',
-    credentials: 'same-origin',
-    headers,
-    body,
-    keepalive: options.keepalive,
-  });
+/**
+ * The success body of a call, or the ApiError the user should see. A 401 on an authenticated
+ * call means the session has ended; login answers 401 for bad credentials (`anonymous`).
+ * A success without a body (204) resolves to undefined, which is what void operations return.
+ */
+async function settle<T>(call: Promise<Outcome<T>>, anonymous = false): Promise<T> {
+  const { data, error, response } = await call;
   if (!response.ok) {
-    if (response.status === 401 && !options.anonymous) {
+    if (response.status === 401 && !anonymous) {
       unauthorizedListeners.forEach((listener) => listener());
     }
-    throw await toApiError(response);
+    throw toApiError(response, error);
   }
-  if (response.status === 204) return undefined as T;
-  const type = response.headers.get('Content-Type') ?? '';
-  if (!type.includes('json')) return undefined as T;
-  return (await response.json()) as T;
+  return data as T;
 }
 
-/** Like request, but a 204 means "nothing waiting" and comes back as null. */
-async function requestOrNull<T>(path: string, options: RequestOptions): Promise<T | null> {
-  const result = await request<T | undefined>(path, options);
-  return result ?? null;
+/** Like settle, but a 204 means "nothing waiting" and comes back as null. */
+async function settleOrNull<T>(call: Promise<Outcome<T>>): Promise<T | null> {
+  return (await settle(call)) ?? null;
 }
 
-function query(params: Record<string, string | number | undefined | null>): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
-  }
-  const text = search.toString();
-  return text ? `?${text}` : '';
+/** Operations answering 204: their result is nothing, whatever openapi-fetch types it as. */
+async function settleEmpty(call: Promise<Outcome<unknown>>, anonymous = false): Promise<void> {
+  await settle(call, anonymous);
 }
 
 /** GET /audit's filters; paging and order are the page's business. */
@@ -132,7 +113,11 @@ export type AuditFilters = Omit<
   QueryOf<paths['/api/v1/audit']['get']>,
   'cursor' | 'limit' | 'order'
 >;
-type PhotoSetQuery = QueryOf<paths['/api/v1/studies/{id}/photo-sets']['get']>;
+type PhotoSetQuery = Omit<QueryOf<paths['/api/v1/studies/{id}/photo-sets']['get']>, 'cursor'> & {
+  cursor?: string | null;
+};
+type UploadPhotoSetBody = components['schemas']['UploadPhotoSetBodyDto'];
+type ImportArchiveBody = components['schemas']['ImportArchiveBodyDto'];
 type AuditExportFormat = NonNullable<QueryOf<paths['/api/v1/audit/export']['get']>['format']>;
 type ImageSize = NonNullable<
   QueryOf<paths['/api/v1/photo-sets/{id}/images/{view}']['get']>['size']
@@ -140,98 +125,125 @@ type ImageSize = NonNullable<
 
 export const api = {
   login: (email: string, password: string) =>
-    request<{ user: User }>('/auth/login', {
-      method: 'POST',
-      body: { email, password },
-      anonymous: true,
-    }),
-  logout: () => request<void>('/auth/logout', { method: 'POST', anonymous: true }),
-  me: () => request<Me>('/auth/me', { anonymous: true }),
+    settle(client.POST('/api/v1/auth/login', { body: { email, password } }), true),
+  logout: () => settleEmpty(client.POST('/api/v1/auth/logout'), true),
+  me: () => settle(client.GET('/api/v1/auth/me'), true),
 
   changePassword: (currentPassword: string, newPassword: string) =>
-    request<void>('/auth/password', { method: 'POST', body: { currentPassword, newPassword } }),
-  tokens: () => request<ApiToken[]>('/auth/tokens'),
+    settleEmpty(client.POST('/api/v1/auth/password', { body: { currentPassword, newPassword } })),
+  tokens: () => settle(client.GET('/api/v1/auth/tokens')),
   createToken: (name: string, scope: TokenScope) =>
-    request<CreatedToken>('/auth/tokens', {
-      method: 'POST',
-      body: { name, scope },
-    }),
-  revokeToken: (id: string) => request<void>(`/auth/tokens/${id}`, { method: 'DELETE' }),
+    settle(client.POST('/api/v1/auth/tokens', { body: { name, scope } })),
+  revokeToken: (id: string) =>
+    settleEmpty(client.DELETE('/api/v1/auth/tokens/{id}', { params: { path: { id } } })),
 
-  users: () => request<User[]>('/users'),
-  createUser: (body: CreateUser) => request<User>('/users', { method: 'POST', body }),
+  users: () => settle(client.GET('/api/v1/users')),
+  createUser: (body: CreateUser) => settle(client.POST('/api/v1/users', { body })),
   updateUser: (id: string, body: UpdateUser) =>
-    request<User>(`/users/${id}`, { method: 'PATCH', body }),
+    settle(client.PATCH('/api/v1/users/{id}', { params: { path: { id } }, body })),
 
-  studies: () => request<StudyListItem[]>('/studies'),
-  study: (id: string) => request<StudyDetail>(`/studies/${id}`),
-  createStudy: (body: CreateStudy) => request<Study>('/studies', { method: 'POST', body }),
+  studies: () => settle(client.GET('/api/v1/studies')),
+  study: (id: string) => settle(client.GET('/api/v1/studies/{id}', { params: { path: { id } } })),
+  createStudy: (body: CreateStudy) => settle(client.POST('/api/v1/studies', { body })),
   updateStudy: (id: string, body: UpdateStudy) =>
-    request<Study>(`/studies/${id}`, { method: 'PATCH', body }),
-  members: (studyId: string) => request<Member[]>(`/studies/${studyId}/members`),
+    settle(client.PATCH('/api/v1/studies/{id}', { params: { path: { id } }, body })),
+  members: (studyId: string) =>
+    settle(client.GET('/api/v1/studies/{id}/members', { params: { path: { id: studyId } } })),
   putMember: (studyId: string, userId: string, roles: StudyRole[]) =>
-    request<Member>(`/studies/${studyId}/members/${userId}`, { method: 'PUT', body: { roles } }),
+    settle(
+      client.PUT('/api/v1/studies/{id}/members/{userId}', {
+        params: { path: { id: studyId, userId } },
+        body: { roles },
+      }),
+    ),
   removeMember: (studyId: string, userId: string) =>
-    request<void>(`/studies/${studyId}/members/${userId}`, { method: 'DELETE' }),
+    settleEmpty(
+      client.DELETE('/api/v1/studies/{id}/members/{userId}', {
+        params: { path: { id: studyId, userId } },
+      }),
+    ),
 
-  photoSets: (
-    studyId: string,
-    params: Omit<PhotoSetQuery, 'cursor'> & { cursor?: string | null },
-  ) => request<PhotoSetPage>(`/studies/${studyId}/photo-sets${query(params)}`),
-  photoSet: (id: string) => request<PhotoSet>(`/photo-sets/${id}`),
+  photoSets: (studyId: string, { cursor, ...query }: PhotoSetQuery) =>
+    settle(
+      client.GET('/api/v1/studies/{id}/photo-sets', {
+        params: { path: { id: studyId }, query: { ...query, cursor: cursor ?? undefined } },
+      }),
+    ),
+  photoSet: (id: string) =>
+    settle(client.GET('/api/v1/photo-sets/{id}', { params: { path: { id } } })),
   photoSetImageUrl: (id: string, view: string, size: ImageSize) =>
     `${API_BASE}/photo-sets/${id}/images/${view}?size=${size}`,
+  // Multipart bodies go as the FormData the form built (openapi-fetch sends FormData as is). The
+  // generated body types describe its fields, but type the binary parts as strings, hence the cast.
   uploadPhotoSet: (studyId: string, form: FormData) =>
-    request<UploadAccepted>(`/studies/${studyId}/photo-sets`, {
-      method: 'POST',
-      form,
-    }),
+    settle(
+      client.POST('/api/v1/studies/{id}/photo-sets', {
+        params: { path: { id: studyId } },
+        body: form as unknown as UploadPhotoSetBody,
+      }),
+    ),
   startImport: (studyId: string, form: FormData) =>
-    request<ImportAccepted>(`/studies/${studyId}/imports`, { method: 'POST', form }),
-  importJob: (id: string) => request<ImportJob>(`/imports/${id}`),
-  results: (studyId: string) => request<Results>(`/studies/${studyId}/results`),
+    settle(
+      client.POST('/api/v1/studies/{id}/imports', {
+        params: { path: { id: studyId } },
+        body: form as unknown as ImportArchiveBody,
+      }),
+    ),
+  importJob: (id: string) =>
+    settle(client.GET('/api/v1/imports/{id}', { params: { path: { id } } })),
+  results: (studyId: string) =>
+    settle(client.GET('/api/v1/studies/{id}/results', { params: { path: { id: studyId } } })),
   agreement: (studyId: string, scale: AgreementScale = 'aa-iga') =>
-    request<Agreement>(`/studies/${studyId}/agreement?scale=${scale}`),
+    settle(
+      client.GET('/api/v1/studies/{id}/agreement', {
+        params: { path: { id: studyId }, query: { scale } },
+      }),
+    ),
   resultsCsvUrl: (studyId: string) => `${API_BASE}/studies/${studyId}/results?format=csv`,
 
-  reads: () => request<ReadQueue>('/reads'),
-  nextRead: () => requestOrNull<ReadTask>('/reads/next', { method: 'POST' }),
-  read: (id: string) => request<ReadTask>(`/reads/${id}`),
+  reads: () => settle(client.GET('/api/v1/reads')),
+  nextRead: () => settleOrNull(client.POST('/api/v1/reads/next')),
+  read: (id: string) => settle(client.GET('/api/v1/reads/{id}', { params: { path: { id } } })),
   saveDraft: (id: string, draft: PartialRegions, keepalive = false) =>
-    request<void>(`/reads/${id}/draft`, { method: 'PUT', body: draft, keepalive }),
+    settleEmpty(
+      client.PUT('/api/v1/reads/{id}/draft', { params: { path: { id } }, body: draft, keepalive }),
+    ),
   submitRead: (id: string, scores: Regions, idempotencyKey: string) =>
-    request<SubmittedScore>(`/reads/${id}/score`, {
-      method: 'POST',
-      body: scores,
-      headers: { 'Idempotency-Key': idempotencyKey },
-    }),
+    settle(
+      client.POST('/api/v1/reads/{id}/score', {
+        params: { path: { id }, header: { 'Idempotency-Key': idempotencyKey } },
+        body: scores,
+      }),
+    ),
 
-  adjudications: () => request<AdjudicationQueue>('/adjudications'),
-  nextAdjudication: () =>
-    requestOrNull<AdjudicationTask>('/adjudications/next', { method: 'POST' }),
-  adjudication: (id: string) => request<AdjudicationTask>(`/adjudications/${id}`),
+  adjudications: () => settle(client.GET('/api/v1/adjudications')),
+  nextAdjudication: () => settleOrNull(client.POST('/api/v1/adjudications/next')),
+  adjudication: (id: string) =>
+    settle(client.GET('/api/v1/adjudications/{id}', { params: { path: { id } } })),
   decide: (id: string, body: Decision) =>
-    request<DecisionResult>(`/adjudications/${id}/decision`, {
-      method: 'POST',
-      body,
-    }),
+    settle(client.POST('/api/v1/adjudications/{id}/decision', { params: { path: { id } }, body })),
 
   audit: (filters: AuditFilters, cursor: string | null, limit = 50) =>
-    request<AuditEventPage>(`/audit${query({ ...filters, cursor, limit })}`),
+    settle(
+      client.GET('/api/v1/audit', {
+        params: { query: { ...filters, cursor: cursor ?? undefined, limit } },
+      }),
+    ),
   auditEntity: async (type: string, id: string) => {
     // The timeline is paged by the server (100 events unless asked); the page shows all of it.
-    const path = `/audit/entities/${encodeURIComponent(type)}/${encodeURIComponent(id)}`;
     const items: AuditEvent[] = [];
-    let cursor: string | null = null;
+    let cursor: string | undefined;
     do {
-      const page: AuditEventPage = await request<AuditEventPage>(
-        path + query({ cursor, limit: 1000 }),
+      const page: AuditEventPage = await settle(
+        client.GET('/api/v1/audit/entities/{type}/{id}', {
+          params: { path: { type, id }, query: { cursor, limit: 1000 } },
+        }),
       );
       items.push(...page.items);
-      cursor = page.nextCursor;
+      cursor = page.nextCursor ?? undefined;
     } while (cursor);
     return { items };
   },
-  verifyAudit: () => request<VerifyResult>('/audit/verify'),
+  verifyAudit: () => settle(client.GET('/api/v1/audit/verify')),
   auditExportUrl: (format: AuditExportFormat) => `${API_BASE}/audit/export?format=${format}`,
 };

@@ -35,19 +35,13 @@ export type StudyRole = Member['roles'][number];
 export const STUDY_ROLES = everyOf<StudyRole>()(['rater', 'adjudicator', 'coordinator', 'auditor']);
 
 export type TokenScope = Schemas['TokenDto']['scope'];
-export type ApiToken = Schemas['TokenDto'];
-export type CreatedToken = Schemas['CreatedTokenDto'];
 
 export type StudySettings = Schemas['StudySettingsViewDto'];
-export type Study = Schemas['StudyDto'];
-/** A study in the list, with the caller's roles in it. */
-export type StudyListItem = Schemas['StudyListItemDto'];
 /** `statusCounts` is absent for a caller who is only a rater or adjudicator in it (blinding). */
 export type StudyDetail = Schemas['StudyDetailDto'];
 export type StatusCounts = NonNullable<StudyDetail['statusCounts']>;
 
-export type PhotoSet = Schemas['PhotoSetDto'];
-export type PhotoSetPage = Schemas['PhotoSetPageDto'];
+type PhotoSet = Schemas['PhotoSetDto'];
 export type SetStatus = PhotoSet['status'];
 export const SET_STATUSES = everyOf<SetStatus>()([
   'processing',
@@ -61,8 +55,6 @@ export const SET_STATUSES = everyOf<SetStatus>()([
 export type View = PhotoSet['views'][number]['view'];
 export const VIEWS = everyOf<View>()(['top', 'back', 'left', 'right']);
 
-export type UploadAccepted = Schemas['UploadAcceptedDto'];
-export type ImportAccepted = Schemas['ImportAcceptedDto'];
 export type ImportJob = Schemas['ImportDto'];
 
 /** The four region scores of a submitted read or an adjudicator's own read. */
@@ -71,24 +63,17 @@ export type Regions = Schemas['ScoresDto'];
 export type PartialRegions = Schemas['DraftDto'];
 export type ImageUrls = Schemas['ImageUrlsDto'];
 
-export type ReadQueue = Schemas['ReadQueueDto'];
 export type ReadTask = Schemas['ReadTaskDto'];
-export type SubmittedScore = Schemas['SubmittedScoreDto'];
 
-export type AdjudicationQueue = Schemas['AdjudicationQueueDto'];
 export type AdjudicationTask = Schemas['AdjudicationTaskDto'];
 export type Rule = AdjudicationTask['rulesFired'][number];
 export type Decision = Schemas['DecisionDto'];
-export type DecisionResult = Schemas['DecisionResultDto'];
 
-export type Results = Schemas['ResultsDto'];
 export type ResultRow = Schemas['ResultRowDto'];
 
 export type AuditEvent = Schemas['AuditEventDto'];
 export type AuditEventPage = Schemas['AuditEventPageDto'];
-export type VerifyResult = Schemas['VerifyResultDto'];
 
-export type Agreement = Schemas['AgreementDto'];
 export type AgreementScale = NonNullable<
   QueryOf<paths['/api/v1/studies/{id}/agreement']['get']>['scale']
 >;

@@ -11,6 +11,8 @@ const CHAIN_SQL = `SELECT seq, occurred_at, actor_id, actor_name, actor_role, ac
   FROM audit_events WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3`;
 
 const TIMESTAMPTZ_OID = 1184;
+/** Generous: one batch of a chain walk, not a request's single statement. */
+const BATCH_READ_TIMEOUT_MS = 10 * 60_000;
 const keepText = (text: string): string => text;
 const CHAIN_TYPES: CustomTypesConfig = {
   getTypeParser: ((oid: number) =>
@@ -84,6 +86,9 @@ export async function pgChainReader(
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   await client.query(`SET LOCAL TIME ZONE 'UTC'`);
   await client.query(`SET LOCAL DateStyle = 'ISO, YMD'`);
+  // A walk streams up to VERIFY_BATCH_SIZE rows per statement: it may run longer than the app's
+  // request statement timeout (data-source-options.ts), and is bounded by its batches instead.
+  await client.query('SET LOCAL statement_timeout = 0');
   return {
     each: (fromSeq, toSeq, limit, onLink) =>
       new Promise<number>((resolve, reject) => {
@@ -95,6 +100,9 @@ export async function pgChainReader(
           types: CHAIN_TYPES,
         };
         const query = new Query<ChainRow>(config);
+        // pg reads a submitted query's own read timeout before the pool's (a long batch must
+        // not be cut off by the request default); 0 would mean "use the default".
+        Object.assign(query, { query_timeout: BATCH_READ_TIMEOUT_MS });
         query.on('row', (row: ChainRow) => {
           count++;
           onLink(toChainLink(row));

@@ -43,6 +43,9 @@ export interface ErrorBody {
   requestId: string;
 }
 
+const DATABASE_UNAVAILABLE_MESSAGES =
+  /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Query read timeout/i;
+
 /**
  * Postgres unreachable, refusing, or not answering in time (statement timeout 57014, idle
  * transaction ended 25P03, pg's client read timeout on a frozen connection): answer 503 so
@@ -57,9 +60,7 @@ function isDatabaseUnavailable(error: unknown): boolean {
     code === '57P03' ||
     code === '57014' ||
     code === '25P03' ||
-    /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Query read timeout/i.test(
-      message,
-    )
+    DATABASE_UNAVAILABLE_MESSAGES.test(message)
   );
 }
 

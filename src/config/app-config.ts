@@ -43,7 +43,7 @@ export interface AppConfig {
 /** Limits that turn a hung or blackholed Postgres into a prompt 503 instead of a hang. */
 export interface DatabaseTimeouts {
   connectTimeoutMs: number;
-  /** Server-side cap on one statement; the client gives up a second after it (see data-source-options.ts). */
+  /** Server-side cap on one statement; the client waits 1 s longer (data-source-options.ts). */
   statementTimeoutMs: number;
   /** Server-side: a transaction left idle this long (its client gone quiet) is ended. */
   idleInTransactionTimeoutMs: number;

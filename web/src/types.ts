@@ -43,15 +43,6 @@ export type StatusCounts = NonNullable<StudyDetail['statusCounts']>;
 
 type PhotoSet = Schemas['PhotoSetDto'];
 export type SetStatus = PhotoSet['status'];
-export const SET_STATUSES = everyOf<SetStatus>()([
-  'processing',
-  'rejected',
-  'ready',
-  'awaiting-raters',
-  'reading',
-  'adjudicating',
-  'final',
-]);
 export type View = PhotoSet['views'][number]['view'];
 export const VIEWS = everyOf<View>()(['top', 'back', 'left', 'right']);
 

@@ -1,5 +1,5 @@
 import { Bar, BarChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { SET_STATUSES, type SetStatus, type StatusCounts } from '../types';
+import type { SetStatus, StatusCounts } from '../types';
 import { Field } from './Field';
 
 export const STATUS_LABELS: Record<SetStatus, string> = {
@@ -11,6 +11,9 @@ export const STATUS_LABELS: Record<SetStatus, string> = {
   adjudicating: 'Adjudicating',
   final: 'Final',
 };
+
+/** Every status, in the order of the pipeline (a Record names each one exactly once). */
+const SET_STATUSES = Object.keys(STATUS_LABELS) as SetStatus[];
 
 const STATUS_COLORS: Record<SetStatus, string> = {
   processing: '#9aa7b4',

@@ -10,7 +10,7 @@ const { dataSourceOptions } = require('../dist/database/data-source-options');
 const { runMigrations } = require('../dist/database/migrate');
 const { AgreementRepository } = require('../dist/agreement/agreement.repository');
 const { agreementReport } = require('../dist/agreement/agreement-report');
-const { AA_IGA } = require('../dist/results/severity');
+const { AA_IGA } = require('../dist/scoring/severity');
 
 const PAIRS = Number(process.argv[2] ?? 100_000);
 const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');

@@ -1,5 +1,5 @@
 import { imageUrls, ImageUrls } from '../reads/read-task.view';
-import { DiscordanceRule, DiscordanceRuleName } from './discordance';
+import { DiscordanceRule, DiscordanceRuleName } from '../scoring/discordance';
 import { AdjudicationChoice, AdjudicationDecisionEntity } from './adjudication.entities';
 import { ScoresWithSalt } from './adjudication.repository';
 

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { decimalColumn } from '../database/typed-query';
-import { DiscordanceRule, DiscordanceRuleName } from './discordance';
+import { DiscordanceRule, DiscordanceRuleName } from '../scoring/discordance';
 
 /** The study rule applied to one pair of read versions, and what it found. Immutable. */
 @Entity({ name: 'pair_evaluations' })

@@ -1,9 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { queryRows } from '../database/query-rows';
+import {
+  changed,
+  column,
+  entityColumns,
+  firstRow,
+  oneRow,
+  Row,
+  rows,
+  selectList,
+} from '../database/typed-query';
 import { RaterLoad } from '../reads/pairing';
-import { RegionScores } from '../reads/salt';
+import { RegionScores } from '../scoring/salt';
 import {
   AdjudicationChoice,
   AdjudicationDecisionEntity,
@@ -12,46 +21,38 @@ import {
   PairEvaluationEntity,
 } from './adjudication.entities';
 
-const num = (value: unknown): number => Number(value);
-const numOrNull = (value: unknown): number | null =>
-  value === null || value === undefined ? null : Number(value);
+const TASK = entityColumns(AdjudicationTaskEntity);
+const EVALUATION = entityColumns(PairEvaluationEntity);
+const DECISION = entityColumns(AdjudicationDecisionEntity);
+const SCORES_WITH_SALT = {
+  top: column.numeric(),
+  back: column.numeric(),
+  left: column.numeric(),
+  right: column.numeric(),
+  salt: column.numeric(),
+};
+const ADJUDICATION_COUNTS = {
+  open: column.count(),
+  decidedToday: column.count(),
+  decided: column.count(),
+};
+const FINAL_VERSION = { id: column.text(), version: column.int() };
+const ADJUDICATOR_LOAD = { raterId: column.text(), openTasks: column.count() };
+const QUEUE_ITEM = {
+  id: column.text(),
+  code: column.text(),
+  status: column.text<AdjudicationTaskEntity['status']>(),
+};
+const PAIR_AWAITING = { photoSetId: column.text(), readIds: column.json<string[]>() };
+const OPEN_ADJUDICATION = {
+  photoSetId: column.text(),
+  taskId: column.text(),
+  adjudicatorId: column.text(),
+};
 
-const TASK_COLUMNS = `
-  a.id, a.photo_set_id AS "photoSetId", a.study_id AS "studyId", a.evaluation_id AS "evaluationId",
-  a.adjudicator_id AS "adjudicatorId", a.code, a.queue_key AS "queueKey", a.status,
-  a.created_at AS "createdAt", a.updated_at AS "updatedAt", a.decided_at AS "decidedAt"`;
-
-const EVALUATION_COLUMNS = `
-  e.id, e.photo_set_id AS "photoSetId", e.read_a_id AS "readAId", e.read_b_id AS "readBId",
-  e.difference, e.rules_fired AS "rulesFired", e.rules, e.outcome, e.evaluated_at AS "evaluatedAt"`;
-
-const DECISION_COLUMNS = `
-  d.id, d.adjudication_task_id AS "adjudicationTaskId", d.photo_set_id AS "photoSetId",
-  d.adjudicator_id AS "adjudicatorId", d.choice, d.score_top AS top, d.score_back AS back,
-  d.score_left AS "left", d.score_right AS "right", d.salt, d.rationale, d.decided_at AS "decidedAt"`;
-
-function toEvaluation(row: PairEvaluationEntity): PairEvaluationEntity {
-  return { ...row, difference: num(row.difference) };
-}
-
-function toDecision(row: AdjudicationDecisionEntity): AdjudicationDecisionEntity {
-  return {
-    ...row,
-    top: numOrNull(row.top),
-    back: numOrNull(row.back),
-    left: numOrNull(row.left),
-    right: numOrNull(row.right),
-    salt: num(row.salt),
-  };
-}
-
-export type ScoresWithSalt = RegionScores & { salt: number };
-
-export interface AdjudicationCounts {
-  open: number;
-  decidedToday: number;
-  decided: number;
-}
+export type ScoresWithSalt = Row<typeof SCORES_WITH_SALT>;
+export type AdjudicationCounts = Row<typeof ADJUDICATION_COUNTS>;
+export type OpenAdjudication = Row<typeof OPEN_ADJUDICATION>;
 
 /** All SQL about pair evaluations, adjudication and final scores. */
 @Injectable()
@@ -69,13 +70,13 @@ export class AdjudicationRepository {
     readAId: string,
     readBId: string,
   ): Promise<PairEvaluationEntity | null> {
-    const [row] = await queryRows<PairEvaluationEntity>(
+    return firstRow(
       tx,
-      `SELECT ${EVALUATION_COLUMNS} FROM pair_evaluations e
+      EVALUATION,
+      `SELECT ${selectList(EVALUATION, 'e')} FROM pair_evaluations e
         WHERE e.read_a_id = $1 AND e.read_b_id = $2`,
       [readAId, readBId],
     );
-    return row ? toEvaluation(row) : null;
   }
 
   async insertEvaluation(
@@ -85,11 +86,12 @@ export class AdjudicationRepository {
       'photoSetId' | 'readAId' | 'readBId' | 'difference' | 'rulesFired' | 'rules' | 'outcome'
     >,
   ): Promise<PairEvaluationEntity> {
-    const [row] = await queryRows<PairEvaluationEntity>(
+    return oneRow(
       tx,
+      EVALUATION,
       `INSERT INTO pair_evaluations AS e
               (photo_set_id, read_a_id, read_b_id, difference, rules_fired, rules, outcome)
-       VALUES ($1, $2, $3, $4, $5::text[], $6::jsonb, $7) RETURNING ${EVALUATION_COLUMNS}`,
+       VALUES ($1, $2, $3, $4, $5::text[], $6::jsonb, $7) RETURNING ${selectList(EVALUATION, 'e')}`,
       [
         evaluation.photoSetId,
         evaluation.readAId,
@@ -100,32 +102,25 @@ export class AdjudicationRepository {
         evaluation.outcome,
       ],
     );
-    return toEvaluation(row);
   }
 
   async evaluationById(tx: EntityManager | undefined, id: string): Promise<PairEvaluationEntity> {
-    const [row] = await queryRows<PairEvaluationEntity>(
+    return oneRow(
       this.db(tx),
-      `SELECT ${EVALUATION_COLUMNS} FROM pair_evaluations e WHERE e.id = $1`,
+      EVALUATION,
+      `SELECT ${selectList(EVALUATION, 'e')} FROM pair_evaluations e WHERE e.id = $1`,
       [id],
     );
-    return toEvaluation(row);
   }
 
   async scoresOfRead(tx: EntityManager | undefined, readId: string): Promise<ScoresWithSalt> {
-    const [row] = await queryRows<Record<keyof ScoresWithSalt, string>>(
+    return oneRow(
       this.db(tx),
-      `SELECT score_top AS top, score_back AS back, score_left AS "left", score_right AS "right",
-              salt FROM reads WHERE id = $1`,
+      SCORES_WITH_SALT,
+      `SELECT score_top AS top, score_back AS back, score_left AS left, score_right AS right, salt
+         FROM reads WHERE id = $1`,
       [readId],
     );
-    return {
-      top: num(row.top),
-      back: num(row.back),
-      left: num(row.left),
-      right: num(row.right),
-      salt: num(row.salt),
-    };
   }
 
   // ---- final scores --------------------------------------------------------------------------
@@ -140,8 +135,9 @@ export class AdjudicationRepository {
       adjudicationDecisionId: string | null;
     },
   ): Promise<{ id: string; version: number }> {
-    const [row] = await queryRows<{ id: string; version: number }>(
+    return oneRow(
       tx,
+      FINAL_VERSION,
       `INSERT INTO final_scores (photo_set_id, version, salt, source, evaluation_id,
                                  adjudication_decision_id)
        SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5
@@ -155,22 +151,21 @@ export class AdjudicationRepository {
         final.adjudicationDecisionId,
       ],
     );
-    return row;
   }
 
   // ---- adjudicators --------------------------------------------------------------------------
 
   async adjudicatorLoads(tx: EntityManager, ids: string[]): Promise<RaterLoad[]> {
     if (!ids.length) return [];
-    const rows = await queryRows<{ raterId: string; openTasks: string }>(
+    return rows(
       tx,
-      `SELECT u.id AS "raterId",
+      ADJUDICATOR_LOAD,
+      `SELECT u.id AS rater_id,
               (SELECT count(*) FROM adjudication_tasks a
-                WHERE a.adjudicator_id = u.id AND a.status = 'open') AS "openTasks"
+                WHERE a.adjudicator_id = u.id AND a.status = 'open') AS open_tasks
          FROM unnest($1::uuid[]) AS u(id)`,
       [ids],
     );
-    return rows.map((row) => ({ raterId: row.raterId, openTasks: Number(row.openTasks) }));
   }
 
   async insertTask(
@@ -180,11 +175,12 @@ export class AdjudicationRepository {
       'photoSetId' | 'studyId' | 'evaluationId' | 'adjudicatorId' | 'code' | 'queueKey'
     >,
   ): Promise<AdjudicationTaskEntity> {
-    const [row] = await queryRows<AdjudicationTaskEntity>(
+    return oneRow(
       tx,
+      TASK,
       `INSERT INTO adjudication_tasks AS a
               (photo_set_id, study_id, evaluation_id, adjudicator_id, code, queue_key)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${TASK_COLUMNS}`,
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${selectList(TASK, 'a')}`,
       [
         task.photoSetId,
         task.studyId,
@@ -194,20 +190,19 @@ export class AdjudicationRepository {
         task.queueKey,
       ],
     );
-    return row;
   }
 
   async openTaskOfSet(
     tx: EntityManager,
     photoSetId: string,
   ): Promise<AdjudicationTaskEntity | null> {
-    const [row] = await queryRows<AdjudicationTaskEntity>(
+    return firstRow(
       tx,
-      `SELECT ${TASK_COLUMNS} FROM adjudication_tasks a
+      TASK,
+      `SELECT ${selectList(TASK, 'a')} FROM adjudication_tasks a
         WHERE a.photo_set_id = $1 AND a.status = 'open' FOR UPDATE`,
       [photoSetId],
     );
-    return row ?? null;
   }
 
   async handOver(
@@ -216,14 +211,13 @@ export class AdjudicationRepository {
     adjudicatorId: string,
     code: string,
   ): Promise<boolean> {
-    const rows = await queryRows(
+    return changed(
       tx,
       `UPDATE adjudication_tasks
           SET adjudicator_id = $2, code = $3, queue_key = random(), updated_at = now()
         WHERE id = $1 AND status = 'open' RETURNING id`,
       [taskId, adjudicatorId, code],
     );
-    return rows.length > 0;
   }
 
   // ---- the adjudicator's own tasks -----------------------------------------------------------
@@ -233,20 +227,21 @@ export class AdjudicationRepository {
     taskId: string,
     tx?: EntityManager,
   ): Promise<AdjudicationTaskEntity | null> {
-    const [row] = await queryRows<AdjudicationTaskEntity>(
+    return firstRow(
       this.db(tx),
-      `SELECT ${TASK_COLUMNS} FROM adjudication_tasks a
+      TASK,
+      `SELECT ${selectList(TASK, 'a')} FROM adjudication_tasks a
         WHERE a.id = $1 AND a.adjudicator_id = $2`,
       [taskId, adjudicatorId],
     );
-    return row ?? null;
   }
 
   async openTasks(
     adjudicatorId: string,
   ): Promise<Pick<AdjudicationTaskEntity, 'id' | 'code' | 'status'>[]> {
-    return queryRows(
+    return rows(
       this.dataSource.manager,
+      QUEUE_ITEM,
       `SELECT a.id, a.code, a.status FROM adjudication_tasks a
         WHERE a.adjudicator_id = $1 AND a.status = 'open' ORDER BY a.queue_key, a.id`,
       [adjudicatorId],
@@ -254,30 +249,26 @@ export class AdjudicationRepository {
   }
 
   async nextOpenTask(adjudicatorId: string): Promise<AdjudicationTaskEntity | null> {
-    const [row] = await queryRows<AdjudicationTaskEntity>(
+    return firstRow(
       this.dataSource.manager,
-      `SELECT ${TASK_COLUMNS} FROM adjudication_tasks a
+      TASK,
+      `SELECT ${selectList(TASK, 'a')} FROM adjudication_tasks a
         WHERE a.adjudicator_id = $1 AND a.status = 'open' ORDER BY a.queue_key, a.id LIMIT 1`,
       [adjudicatorId],
     );
-    return row ?? null;
   }
 
   async counts(adjudicatorId: string): Promise<AdjudicationCounts> {
-    const [row] = await queryRows<Record<keyof AdjudicationCounts, string>>(
+    return oneRow(
       this.dataSource.manager,
+      ADJUDICATION_COUNTS,
       `SELECT count(*) FILTER (WHERE status = 'open') AS open,
               count(*) FILTER (WHERE status = 'decided'
-                                 AND decided_at >= date_trunc('day', now())) AS "decidedToday",
+                                 AND decided_at >= date_trunc('day', now())) AS decided_today,
               count(*) FILTER (WHERE status = 'decided') AS decided
          FROM adjudication_tasks WHERE adjudicator_id = $1`,
       [adjudicatorId],
     );
-    return {
-      open: Number(row.open),
-      decidedToday: Number(row.decidedToday),
-      decided: Number(row.decided),
-    };
   }
 
   /** Marks the task decided if it is the caller's and still open. */
@@ -286,14 +277,14 @@ export class AdjudicationRepository {
     taskId: string,
     adjudicatorId: string,
   ): Promise<AdjudicationTaskEntity | null> {
-    const [row] = await queryRows<AdjudicationTaskEntity>(
+    return firstRow(
       tx,
+      TASK,
       `UPDATE adjudication_tasks AS a SET status = 'decided', decided_at = now(), updated_at = now()
         WHERE a.id = $1 AND a.adjudicator_id = $2 AND a.status = 'open'
-        RETURNING ${TASK_COLUMNS}`,
+        RETURNING ${selectList(TASK, 'a')}`,
       [taskId, adjudicatorId],
     );
-    return row ?? null;
   }
 
   async insertDecision(
@@ -308,12 +299,13 @@ export class AdjudicationRepository {
       rationale: string;
     },
   ): Promise<AdjudicationDecisionEntity> {
-    const [row] = await queryRows<AdjudicationDecisionEntity>(
+    return oneRow(
       tx,
+      DECISION,
       `INSERT INTO adjudication_decisions AS d
               (adjudication_task_id, photo_set_id, adjudicator_id, choice, score_top, score_back,
                score_left, score_right, salt, rationale)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${DECISION_COLUMNS}`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${selectList(DECISION, 'd')}`,
       [
         decision.adjudicationTaskId,
         decision.photoSetId,
@@ -327,16 +319,16 @@ export class AdjudicationRepository {
         decision.rationale,
       ],
     );
-    return toDecision(row);
   }
 
   async decisionOf(taskId: string): Promise<AdjudicationDecisionEntity | null> {
-    const [row] = await queryRows<AdjudicationDecisionEntity>(
+    return firstRow(
       this.dataSource.manager,
-      `SELECT ${DECISION_COLUMNS} FROM adjudication_decisions d WHERE d.adjudication_task_id = $1`,
+      DECISION,
+      `SELECT ${selectList(DECISION, 'd')} FROM adjudication_decisions d
+        WHERE d.adjudication_task_id = $1`,
       [taskId],
     );
-    return row ? toDecision(row) : null;
   }
 
   // ---- reconciliation ------------------------------------------------------------------------
@@ -345,10 +337,11 @@ export class AdjudicationRepository {
   async pairsAwaitingEvaluation(
     tx: EntityManager,
     studyId?: string,
-  ): Promise<{ photoSetId: string; readIds: string[] }[]> {
-    return queryRows(
+  ): Promise<Row<typeof PAIR_AWAITING>[]> {
+    return rows(
       tx,
-      `SELECT s.id AS "photoSetId", array_agg(r.id ORDER BY t.slot) AS "readIds"
+      PAIR_AWAITING,
+      `SELECT s.id AS photo_set_id, array_agg(r.id ORDER BY t.slot) AS read_ids
          FROM photo_sets s
          JOIN read_tasks t ON t.photo_set_id = s.id AND t.status = 'submitted'
          JOIN reads r ON r.read_task_id = t.id AND r.version = t.version
@@ -359,12 +352,11 @@ export class AdjudicationRepository {
   }
 
   /** Open adjudications whose adjudicator may no longer adjudicate in the study. */
-  async orphanedAdjudications(
-    tx: EntityManager,
-  ): Promise<{ photoSetId: string; taskId: string; adjudicatorId: string }[]> {
-    return queryRows(
+  async orphanedAdjudications(tx: EntityManager): Promise<OpenAdjudication[]> {
+    return rows(
       tx,
-      `SELECT a.photo_set_id AS "photoSetId", a.id AS "taskId", a.adjudicator_id AS "adjudicatorId"
+      OPEN_ADJUDICATION,
+      `SELECT a.photo_set_id, a.id AS task_id, a.adjudicator_id
          FROM adjudication_tasks a JOIN users u ON u.id = a.adjudicator_id
          LEFT JOIN study_members m ON m.study_id = a.study_id AND m.user_id = a.adjudicator_id
         WHERE a.status = 'open'
@@ -377,10 +369,11 @@ export class AdjudicationRepository {
     tx: EntityManager,
     adjudicatorId: string,
     studyId?: string,
-  ): Promise<{ photoSetId: string; taskId: string; adjudicatorId: string }[]> {
-    return queryRows(
+  ): Promise<OpenAdjudication[]> {
+    return rows(
       tx,
-      `SELECT photo_set_id AS "photoSetId", id AS "taskId", adjudicator_id AS "adjudicatorId"
+      OPEN_ADJUDICATION,
+      `SELECT photo_set_id, id AS task_id, adjudicator_id
          FROM adjudication_tasks
         WHERE adjudicator_id = $1 AND status = 'open' AND ($2::uuid IS NULL OR study_id = $2)`,
       [adjudicatorId, studyId ?? null],

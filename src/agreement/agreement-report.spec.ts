@@ -1,4 +1,4 @@
-import { AA_IGA } from '../results/severity';
+import { AA_IGA } from '../scoring/severity';
 import { agreementReport, MIN_SETS_PER_PAIR, raterMonitoring } from './agreement-report';
 import { EvaluatedPair } from './agreement.repository';
 

@@ -1,4 +1,4 @@
-import { categorize, SeverityScale } from '../results/severity';
+import { categorize, SeverityScale } from '../scoring/severity';
 import {
   BlandAltman,
   blandAltman,

@@ -1,33 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { column, compactRows, Row, rows } from '../database/typed-query';
+
+const EVALUATED_PAIR = {
+  /** 'YYYY-MM' of the evaluation, for monitoring over time. */
+  month: column.text(),
+  discordant: column.bool(),
+  raterA: column.text(),
+  saltA: column.numeric(),
+  raterB: column.text(),
+  saltB: column.numeric(),
+  choice: column.textOrNull<'A' | 'B' | 'own'>(),
+};
+const RATER_NAME = { id: column.text(), name: column.text() };
 
 /** One evaluated pair: the latest evaluation of each set, with the adjudicator's choice if any. */
-export interface EvaluatedPair {
-  /** 'YYYY-MM' of the evaluation, for monitoring over time. */
-  month: string;
-  discordant: boolean;
-  raterA: string;
-  saltA: number;
-  raterB: string;
-  saltB: number;
-  choice: 'A' | 'B' | 'own' | null;
-}
-
-export interface RaterName {
-  id: string;
-  name: string;
-}
-
-type PairRow = [string, boolean, string, number, string, number, 'A' | 'B' | 'own' | null];
-
-interface RawClient {
-  query(config: {
-    text: string;
-    values: unknown[];
-    rowMode: 'array';
-  }): Promise<{ rows: PairRow[] }>;
-}
+export type EvaluatedPair = Row<typeof EVALUATED_PAIR>;
+export type RaterName = Row<typeof RATER_NAME>;
 
 @Injectable()
 export class AgreementRepository {
@@ -38,11 +28,10 @@ export class AgreementRepository {
    * object rows through TypeORM cost several times more than the statistics themselves.
    */
   async evaluatedPairs(studyId: string): Promise<EvaluatedPair[]> {
-    const runner = this.dataSource.createQueryRunner('slave');
-    try {
-      const client = (await runner.connect()) as RawClient;
-      const { rows } = await client.query({
-        text: `SELECT DISTINCT ON (pe.photo_set_id)
+    return compactRows(
+      this.dataSource,
+      EVALUATED_PAIR,
+      `SELECT DISTINCT ON (pe.photo_set_id)
                       to_char(pe.evaluated_at AT TIME ZONE 'UTC', 'YYYY-MM'),
                       pe.outcome = 'discordant',
                       ra.rater_id::text, ra.salt::float8,
@@ -56,25 +45,17 @@ export class AgreementRepository {
                  LEFT JOIN adjudication_decisions d ON d.adjudication_task_id = t.id
                 WHERE ps.study_id = $1
                 ORDER BY pe.photo_set_id, pe.evaluated_at DESC`,
-        values: [studyId],
-        rowMode: 'array',
-      });
-      return rows.map(([month, discordant, raterA, saltA, raterB, saltB, choice]) => ({
-        month,
-        discordant,
-        raterA,
-        saltA,
-        raterB,
-        saltB,
-        choice,
-      }));
-    } finally {
-      await runner.release();
-    }
+      [studyId],
+    );
   }
 
   async raterNames(ids: string[]): Promise<RaterName[]> {
     if (!ids.length) return [];
-    return this.dataSource.query(`SELECT id, name FROM users WHERE id = ANY($1::uuid[])`, [ids]);
+    return rows(
+      this.dataSource,
+      RATER_NAME,
+      `SELECT id, name FROM users WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
   }
 }

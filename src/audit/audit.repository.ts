@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { PoolClient } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
+import {
+  column,
+  entityColumns,
+  oneRow,
+  rows,
+  selectList,
+  withPgClient,
+} from '../database/typed-query';
 import { AuditEventEntity } from './audit-event.entity';
 import { canonicalJson, HashedEvent } from './audit-hash';
 import { pgChainReader } from './audit-chain-reader';
@@ -65,13 +72,18 @@ function storedText<T extends string | null>(value: T): T {
   return (value === null ? null : value.replace(LONE_SURROGATE, '\ufffd')) as T;
 }
 
-const VIEW_COLUMNS = `seq, occurred_at AS "occurredAt", actor_id AS "actorId",
-  actor_name AS "actorName", actor_role AS "actorRole", action, entity_type AS "entityType",
-  entity_id AS "entityId", study_id AS "studyId", before, after, reason, request_id AS "requestId",
-  ip, user_agent AS "userAgent", prev_hash AS "prevHash", hash`;
+// seq is bigint and stays the string pg returns, exactly as it is hashed (audit-hash.ts).
+const EVENT = entityColumns(AuditEventEntity);
+const APPENDED = {
+  seq: column.text(),
+  occurredAt: column.timestamp(),
+  prevHash: column.text(),
+  hash: column.text(),
+};
+const LAST_SEQ = { seq: column.countOrNull() };
+const SEQ_BOUNDS = { first: column.countOrNull(), last: column.countOrNull() };
 
-type ViewRow = Omit<AuditEventView, 'occurredAt'> & { occurredAt: Date };
-const toView = (row: ViewRow): AuditEventView => ({
+const toView = (row: AuditEventEntity): AuditEventView => ({
   ...row,
   occurredAt: row.occurredAt.toISOString(),
 });
@@ -106,28 +118,28 @@ export class AuditRepository {
       seq: SEQ_PLACEHOLDER,
       occurredAt: OCCURRED_AT_PLACEHOLDER,
     };
-    const rows: { seq: string; occurred_at: Date; prev_hash: string; hash: string }[] =
-      await tx.query(
-        `SELECT seq, occurred_at, prev_hash, hash
-           FROM audit_append($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
-        [
-          event.actorId,
-          event.actorName,
-          event.actorRole,
-          event.action,
-          event.entityType,
-          event.entityId,
-          event.studyId,
-          event.before === null || event.before === undefined ? null : JSON.stringify(event.before),
-          event.after === null || event.after === undefined ? null : JSON.stringify(event.after),
-          event.reason,
-          event.requestId,
-          event.ip,
-          event.userAgent,
-          canonicalJson(placeholders),
-        ],
-      );
-    const { seq, occurred_at: occurredAt, prev_hash: prevHash, hash } = rows[0];
+    const { seq, occurredAt, prevHash, hash } = await oneRow(
+      tx,
+      APPENDED,
+      `SELECT seq, occurred_at, prev_hash, hash
+         FROM audit_append($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
+      [
+        event.actorId,
+        event.actorName,
+        event.actorRole,
+        event.action,
+        event.entityType,
+        event.entityId,
+        event.studyId,
+        event.before === null || event.before === undefined ? null : JSON.stringify(event.before),
+        event.after === null || event.after === undefined ? null : JSON.stringify(event.after),
+        event.reason,
+        event.requestId,
+        event.ip,
+        event.userAgent,
+        canonicalJson(placeholders),
+      ],
+    );
     return Object.assign(new AuditEventEntity(), { ...event, seq, occurredAt, prevHash, hash });
   }
 
@@ -140,13 +152,15 @@ export class AuditRepository {
       where.push(`seq ${page.order === 'asc' ? '>' : '<'} $${params.length}`);
     }
     params.push(page.limit);
-    const rows: ViewRow[] = await this.dataSource.query(
-      `SELECT ${VIEW_COLUMNS} FROM audit_events
+    const events = await rows(
+      this.dataSource,
+      EVENT,
+      `SELECT ${selectList(EVENT, 'e')} FROM audit_events e
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY seq ${page.order === 'asc' ? 'ASC' : 'DESC'} LIMIT $${params.length}`,
       params,
     );
-    return rows.map(toView);
+    return events.map(toView);
   }
 
   /**
@@ -161,32 +175,36 @@ export class AuditRepository {
     limit: number,
   ): Promise<AuditEventView[]> {
     const owner = JSON.stringify({ [ownerKey]: entityId });
-    const rows: ViewRow[] = await this.dataSource.query(
-      `SELECT ${VIEW_COLUMNS} FROM audit_events
+    const events = await rows(
+      this.dataSource,
+      EVENT,
+      `SELECT ${selectList(EVENT, 'e')} FROM audit_events e
         WHERE seq > $4
           AND ((entity_type = $1 AND entity_id = $2) OR after @> $3::jsonb OR before @> $3::jsonb)
         ORDER BY seq LIMIT $5`,
       [entityType, entityId, owner, afterSeq, limit],
     );
-    return rows.map(toView);
+    return events.map(toView);
   }
 
   async lastSeq(): Promise<number> {
-    const rows: { seq: string | null }[] = await this.dataSource.query(
+    const { seq } = await oneRow(
+      this.dataSource,
+      LAST_SEQ,
       'SELECT max(seq) AS seq FROM audit_events',
     );
-    return Number(rows[0].seq ?? 0);
+    return seq ?? 0;
   }
 
   /** The seq range of events in [from, to) by time; null bounds mean "no events there". */
   async seqBounds(from?: Date, to?: Date): Promise<{ first: number | null; last: number | null }> {
-    const rows: { first: string | null; last: string | null }[] = await this.dataSource.query(
+    return oneRow(
+      this.dataSource,
+      SEQ_BOUNDS,
       `SELECT (SELECT min(seq) FROM audit_events WHERE $1::timestamptz IS NULL OR occurred_at >= $1) AS first,
               (SELECT max(seq) FROM audit_events WHERE $2::timestamptz IS NULL OR occurred_at < $2) AS last`,
       [from ?? null, to ?? null],
     );
-    const toNumber = (v: string | null) => (v === null ? null : Number(v));
-    return { first: toNumber(rows[0].first), last: toNumber(rows[0].last) };
   }
 
   /**
@@ -199,17 +217,14 @@ export class AuditRepository {
     if (segments > 1) {
       return verifyInWorkers(databaseUrlOf(this.dataSource), range, segments);
     }
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      const reader = await pgChainReader((await runner.connect()) as PoolClient);
+    return withPgClient(this.dataSource, async (client) => {
+      const reader = await pgChainReader(client);
       try {
         return await verifyChain(reader, range);
       } finally {
         await reader.release();
       }
-    } finally {
-      await runner.release();
-    }
+    });
   }
 
   /** Every event matching the filter with seq ≤ throughSeq, oldest first, in keyset batches. */
@@ -224,16 +239,18 @@ export class AuditRepository {
       const where = filterConditions(filter, params);
       params.push(afterSeq, throughSeq, batchSize);
       const n = params.length;
-      const rows: ViewRow[] = await this.dataSource.query(
-        `SELECT ${VIEW_COLUMNS} FROM audit_events
+      const events = await rows(
+        this.dataSource,
+        EVENT,
+        `SELECT ${selectList(EVENT, 'e')} FROM audit_events e
           WHERE ${[...where, `seq > $${n - 2}`, `seq <= $${n - 1}`].join(' AND ')}
           ORDER BY seq LIMIT $${n}`,
         params,
       );
-      if (rows.length === 0) return;
-      yield rows.map(toView);
-      if (rows.length < batchSize) return;
-      afterSeq = Number(rows[rows.length - 1].seq);
+      if (events.length === 0) return;
+      yield events.map(toView);
+      if (events.length < batchSize) return;
+      afterSeq = Number(events[events.length - 1].seq);
     }
   }
 }

@@ -1,4 +1,11 @@
-import { DataSource, EntityManager, getMetadataArgsStorage, ValueTransformer } from 'typeorm';
+import { PoolClient } from 'pg';
+import {
+  DataSource,
+  EntityManager,
+  getMetadataArgsStorage,
+  ReplicationMode,
+  ValueTransformer,
+} from 'typeorm';
 
 /**
  * The one typed way to read rows from SQL.
@@ -149,6 +156,18 @@ export async function firstRow<S extends RowShape>(
   return raw ? parseRow(shape, raw) : null;
 }
 
+/** The one row a statement always returns: INSERT … RETURNING, an aggregate. */
+export async function oneRow<S extends RowShape>(
+  db: Db,
+  shape: S,
+  sql: string,
+  params: unknown[] = [],
+): Promise<Row<S>> {
+  const row = await firstRow(db, shape, sql, params);
+  if (!row) throw new Error('query returned no row');
+  return row;
+}
+
 /** Runs SQL whose result is not read (locks, plain updates). */
 export async function execute(db: Db, sql: string, params: unknown[] = []): Promise<void> {
   await db.query(sql, params);
@@ -160,4 +179,50 @@ export async function execute(db: Db, sql: string, params: unknown[] = []): Prom
  */
 export async function changed(db: Db, sql: string, params: unknown[] = []): Promise<boolean> {
   return (await rawRows(db, sql, params)).length > 0;
+}
+
+/**
+ * The pooled pg connection under TypeORM, for the two readers that stream or fetch too many rows
+ * for object rows: agreement's 100k pairs (compactRows) and the audit chain verifier. This is
+ * the one place that reaches below TypeORM.
+ */
+export async function withPgClient<T>(
+  dataSource: DataSource,
+  work: (client: PoolClient) => Promise<T>,
+  mode: ReplicationMode = 'master',
+): Promise<T> {
+  const runner = dataSource.createQueryRunner(mode);
+  try {
+    return await work((await runner.connect()) as PoolClient);
+  } finally {
+    await runner.release();
+  }
+}
+
+/**
+ * `rows` for large results: pg returns array rows (no per-row object from the driver, several
+ * times cheaper at 100k rows), read by position in the shape's key order.
+ */
+export async function compactRows<S extends RowShape>(
+  dataSource: DataSource,
+  shape: S,
+  sql: string,
+  params: unknown[] = [],
+): Promise<Row<S>[]> {
+  const columns = Object.entries(shape);
+  const result = await withPgClient(
+    dataSource,
+    (client) => client.query<unknown[]>({ text: sql, values: params, rowMode: 'array' }),
+    'slave',
+  );
+  if (result.fields.length !== columns.length) {
+    throw new Error(
+      `query returned ${result.fields.length} columns, the shape has ${columns.length}`,
+    );
+  }
+  return result.rows.map((values) => {
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < columns.length; i++) row[columns[i][0]] = columns[i][1].parse(values[i]);
+    return row as Row<S>;
+  });
 }

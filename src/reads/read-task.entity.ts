@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { RegionScores } from './salt';
+import { RegionScores } from '../scoring/salt';
 
 export const READ_TASK_STATUSES = ['assigned', 'submitted', 'reassigned'] as const;
 export type ReadTaskStatus = (typeof READ_TASK_STATUSES)[number];

@@ -1,49 +1,51 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { queryRows } from '../database/query-rows';
+import { column, Row, rows } from '../database/typed-query';
 
-export interface SetRow {
-  photoSetId: string;
-  subjectCode: string;
-  visit: string;
-  visitDate: string | null;
-  status: string;
-}
+const SET = {
+  photoSetId: column.text(),
+  subjectCode: column.text(),
+  visit: column.text(),
+  visitDate: column.textOrNull(),
+  status: column.text(),
+};
+const READ = {
+  photoSetId: column.text(),
+  slot: column.int<1 | 2>(),
+  raterId: column.text(),
+  raterName: column.text(),
+  salt: column.numeric(),
+  top: column.numeric(),
+  back: column.numeric(),
+  left: column.numeric(),
+  right: column.numeric(),
+  submittedAt: column.timestamp(),
+};
+const EVALUATION = {
+  photoSetId: column.text(),
+  difference: column.numeric(),
+  rulesFired: column.json<string[]>(),
+};
+const ADJUDICATION = {
+  photoSetId: column.text(),
+  adjudicatorId: column.text(),
+  adjudicatorName: column.text(),
+  choice: column.textOrNull(),
+  rationale: column.textOrNull(),
+  decidedAt: column.timestampOrNull(),
+};
+const FINAL = {
+  photoSetId: column.text(),
+  salt: column.numeric(),
+  source: column.text<'concordant-mean' | 'adjudicated'>(),
+};
 
-export interface ReadRow {
-  photoSetId: string;
-  slot: 1 | 2;
-  raterId: string;
-  raterName: string;
-  salt: string;
-  top: string;
-  back: string;
-  left: string;
-  right: string;
-  submittedAt: Date;
-}
-
-export interface EvaluationRow {
-  photoSetId: string;
-  difference: string;
-  rulesFired: string[];
-}
-
-export interface AdjudicationRow {
-  photoSetId: string;
-  adjudicatorId: string;
-  adjudicatorName: string;
-  choice: string | null;
-  rationale: string | null;
-  decidedAt: Date | null;
-}
-
-export interface FinalRow {
-  photoSetId: string;
-  salt: string;
-  source: 'concordant-mean' | 'adjudicated';
-}
+export type SetRow = Row<typeof SET>;
+export type ReadRow = Row<typeof READ>;
+export type EvaluationRow = Row<typeof EVALUATION>;
+export type AdjudicationRow = Row<typeof ADJUDICATION>;
+export type FinalRow = Row<typeof FINAL>;
 
 /** The unblinded results of a study, one query per kind of fact. */
 @Injectable()
@@ -51,10 +53,11 @@ export class ResultsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   sets(studyId: string): Promise<SetRow[]> {
-    return queryRows(
+    return rows(
       this.dataSource.manager,
-      `SELECT s.id AS "photoSetId", sub.code AS "subjectCode", s.visit,
-              to_char(s.visit_date, 'YYYY-MM-DD') AS "visitDate", s.status
+      SET,
+      `SELECT s.id AS photo_set_id, sub.code AS subject_code, s.visit,
+              to_char(s.visit_date, 'YYYY-MM-DD') AS visit_date, s.status
          FROM photo_sets s JOIN subjects sub ON sub.id = s.subject_id
         WHERE s.study_id = $1
         ORDER BY sub.code, s.visit_date NULLS LAST, s.visit, s.id`,
@@ -64,11 +67,12 @@ export class ResultsRepository {
 
   /** The current read of each submitted task (the latest version). */
   reads(studyId: string): Promise<ReadRow[]> {
-    return queryRows(
+    return rows(
       this.dataSource.manager,
-      `SELECT t.photo_set_id AS "photoSetId", t.slot, r.rater_id AS "raterId", u.name AS "raterName",
-              r.salt, r.score_top AS top, r.score_back AS back, r.score_left AS "left",
-              r.score_right AS "right", r.submitted_at AS "submittedAt"
+      READ,
+      `SELECT t.photo_set_id, t.slot, r.rater_id, u.name AS rater_name, r.salt,
+              r.score_top AS top, r.score_back AS back, r.score_left AS left,
+              r.score_right AS right, r.submitted_at
          FROM read_tasks t
          JOIN reads r ON r.read_task_id = t.id AND r.version = t.version
          JOIN users u ON u.id = r.rater_id
@@ -78,10 +82,10 @@ export class ResultsRepository {
   }
 
   evaluations(studyId: string): Promise<EvaluationRow[]> {
-    return queryRows(
+    return rows(
       this.dataSource.manager,
-      `SELECT DISTINCT ON (e.photo_set_id) e.photo_set_id AS "photoSetId", e.difference,
-              e.rules_fired AS "rulesFired"
+      EVALUATION,
+      `SELECT DISTINCT ON (e.photo_set_id) e.photo_set_id, e.difference, e.rules_fired
          FROM pair_evaluations e JOIN photo_sets s ON s.id = e.photo_set_id
         WHERE s.study_id = $1
         ORDER BY e.photo_set_id, e.evaluated_at DESC, e.id`,
@@ -90,11 +94,11 @@ export class ResultsRepository {
   }
 
   adjudications(studyId: string): Promise<AdjudicationRow[]> {
-    return queryRows(
+    return rows(
       this.dataSource.manager,
-      `SELECT DISTINCT ON (a.photo_set_id) a.photo_set_id AS "photoSetId",
-              a.adjudicator_id AS "adjudicatorId", u.name AS "adjudicatorName", d.choice,
-              d.rationale, d.decided_at AS "decidedAt"
+      ADJUDICATION,
+      `SELECT DISTINCT ON (a.photo_set_id) a.photo_set_id, a.adjudicator_id,
+              u.name AS adjudicator_name, d.choice, d.rationale, d.decided_at
          FROM adjudication_tasks a
          JOIN users u ON u.id = a.adjudicator_id
          LEFT JOIN adjudication_decisions d ON d.adjudication_task_id = a.id
@@ -105,9 +109,10 @@ export class ResultsRepository {
   }
 
   finals(studyId: string): Promise<FinalRow[]> {
-    return queryRows(
+    return rows(
       this.dataSource.manager,
-      `SELECT DISTINCT ON (f.photo_set_id) f.photo_set_id AS "photoSetId", f.salt, f.source
+      FINAL,
+      `SELECT DISTINCT ON (f.photo_set_id) f.photo_set_id, f.salt, f.source
          FROM final_scores f JOIN photo_sets s ON s.id = f.photo_set_id
         WHERE s.study_id = $1
         ORDER BY f.photo_set_id, f.version DESC`,

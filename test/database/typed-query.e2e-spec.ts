@@ -3,6 +3,7 @@ import { dataSourceOptions } from '../../src/database/data-source-options';
 import {
   changed,
   column,
+  compactRows,
   entityColumns,
   firstRow,
   rows,
@@ -87,5 +88,22 @@ describe('typed queries', () => {
         true,
       );
     });
+  });
+
+  it("reads large results as array rows by the position of the shape's keys", async () => {
+    const pairs = await compactRows(
+      db,
+      { month: column.text(), discordant: column.bool(), salt: column.numeric() },
+      `SELECT to_char(date '2026-03-01' + n, 'YYYY-MM'), n % 2 = 0, (n / 10.0)::numeric(4,1)
+         FROM generate_series(1, 3) AS n ORDER BY n`,
+    );
+    expect(pairs).toEqual([
+      { month: '2026-03', discordant: false, salt: 0.1 },
+      { month: '2026-03', discordant: true, salt: 0.2 },
+      { month: '2026-03', discordant: false, salt: 0.3 },
+    ]);
+    await expect(compactRows(db, { month: column.text() }, `SELECT 'a', 'b'`)).rejects.toThrow(
+      'query returned 2 columns, the shape has 1',
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { computeSalt as serverSalt } from '../../src/reads/salt';
+import { computeSalt as serverSalt } from '../../src/scoring/salt';
 import { computeSalt as pageSalt } from '../../web/src/salt';
 
 // The scoring screen shows SALT live; it must be the number the server will store.

@@ -4,7 +4,7 @@ import { ADJUDICATION_CHOICES, AdjudicationChoice } from '../adjudication.entiti
 import { AdjudicationCounts, ScoresWithSalt } from '../adjudication.repository';
 import { AdjudicationQueue, DecisionResult } from '../adjudication.service';
 import { AdjudicationTaskView } from '../adjudication-task.view';
-import { DISCORDANCE_RULES, DiscordanceRule, DiscordanceRuleName } from '../discordance';
+import { DISCORDANCE_RULES, DiscordanceRule, DiscordanceRuleName } from '../../scoring/discordance';
 
 /**
  * Response schemas of the adjudicator's routes: Read A and Read B without rater identities, and

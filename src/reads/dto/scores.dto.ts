@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength, ValidateBy, ValidationOptions } from 'class-validator';
-import { isRegionValue } from '../salt';
+import { isRegionValue } from '../../scoring/salt';
 
 /**
  * A view's percent of terminal hair lost: a JSON number from 0 to 100 with at most one decimal.

@@ -1,4 +1,4 @@
-import { fromTenths, meanHalfUp, toTenths } from '../reads/salt';
+import { fromTenths, meanHalfUp, toTenths } from './salt';
 
 /** The study's discordance rule (its imaging charter), DESIGN §2. */
 export interface DiscordanceRule {

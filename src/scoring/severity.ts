@@ -1,4 +1,4 @@
-import { toTenths } from '../reads/salt';
+import { toTenths } from './salt';
 
 /**
  * A severity scale: ordered categories, each starting at a lower bound. Boundaries are data,

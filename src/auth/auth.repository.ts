@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { queryRows } from '../database/query-rows';
+import { changed, column, rows } from '../database/typed-query';
 import { Role } from '../users/role';
 import { ApiTokenEntity } from './api-token.entity';
 import { SessionEntity } from './session.entity';
@@ -18,6 +18,17 @@ export interface Principal {
   scope: TokenScope;
 }
 
+/** The user behind a live credential; the caller adds how they came in (`via`). */
+const CREDENTIAL_USER = {
+  userId: column.text(),
+  email: column.text(),
+  name: column.text(),
+  roles: column.json<Principal['roles']>(),
+  credentialId: column.text(),
+  scope: column.text<Principal['scope']>(),
+};
+const ID = { id: column.text() };
+
 @Injectable()
 export class AuthRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -33,44 +44,46 @@ export class AuthRepository {
 
   /** One query per request: the credential must be live and its user active. */
   async principalBySession(tokenHash: Buffer): Promise<Principal | null> {
-    const rows: Omit<Principal, 'via'>[] = await this.dataSource.query(
-      `SELECT u.id AS "userId", u.email, u.name, u.roles, s.id AS "credentialId",
-              'full' AS scope
+    const [user] = await rows(
+      this.dataSource,
+      CREDENTIAL_USER,
+      `SELECT u.id AS user_id, u.email, u.name, u.roles, s.id AS credential_id, 'full' AS scope
          FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`,
       [tokenHash],
     );
-    return rows[0] ? { ...rows[0], via: 'session' } : null;
+    return user ? { ...user, via: 'session' } : null;
   }
 
   async principalByToken(tokenHash: Buffer): Promise<Principal | null> {
-    const rows = await queryRows<Omit<Principal, 'via'>>(
+    const [user] = await rows(
       this.dataSource,
+      CREDENTIAL_USER,
       `UPDATE api_tokens t SET last_used_at = now()
          FROM users u
         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.id = t.user_id AND u.active
-        RETURNING u.id AS "userId", u.email, u.name, u.roles, t.id AS "credentialId", t.scope`,
+        RETURNING u.id AS user_id, u.email, u.name, u.roles, t.id AS credential_id, t.scope`,
       [tokenHash],
     );
-    return rows[0] ? { ...rows[0], via: 'token' } : null;
+    return user ? { ...user, via: 'token' } : null;
   }
 
   async revokeSession(tx: EntityManager, sessionId: string): Promise<boolean> {
-    const rows = await queryRows(
+    return changed(
       tx,
       `UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id`,
       [sessionId],
     );
-    return rows.length > 0;
   }
 
   async revokeAllSessions(tx: EntityManager, userId: string): Promise<number> {
-    const rows = await queryRows(
+    const revoked = await rows(
       tx,
+      ID,
       `UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id`,
       [userId],
     );
-    return rows.length;
+    return revoked.length;
   }
 
   async createToken(
@@ -91,22 +104,22 @@ export class AuthRepository {
 
   /** Revokes every live token of the user; returns their ids. */
   async revokeAllTokens(tx: EntityManager, userId: string): Promise<string[]> {
-    const rows = await queryRows<{ id: string }>(
+    const revoked = await rows(
       tx,
+      ID,
       `UPDATE api_tokens SET revoked_at = now()
         WHERE user_id = $1 AND revoked_at IS NULL RETURNING id`,
       [userId],
     );
-    return rows.map((row) => row.id);
+    return revoked.map((row) => row.id);
   }
 
   async revokeToken(tx: EntityManager, userId: string, tokenId: string): Promise<boolean> {
-    const rows = await queryRows(
+    return changed(
       tx,
       `UPDATE api_tokens SET revoked_at = now()
         WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING id`,
       [tokenId, userId],
     );
-    return rows.length > 0;
   }
 }

@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { queryRows } from '../database/query-rows';
+import { changed, column, oneRow, Row, rows } from '../database/typed-query';
 import { ImportEntity, ImportProblem, ImportStatus } from './import.entity';
+
+const PROGRESS = { processed: column.int(), total: column.int(), completedNow: column.bool() };
+const PENDING = { id: column.text(), status: column.text<ImportStatus>() };
 
 @Injectable()
 export class ImportsRepository {
@@ -54,12 +57,10 @@ export class ImportsRepository {
    * Recounts finished sets and completes the import when all are done. Call after locking the
    * import row in the same transaction, so the count sees every earlier commit.
    */
-  async refreshProgress(
-    tx: EntityManager,
-    id: string,
-  ): Promise<{ processed: number; total: number; completedNow: boolean }> {
-    const [row] = await queryRows<{ processed: number; total: number; completed_now: boolean }>(
+  async refreshProgress(tx: EntityManager, id: string): Promise<Row<typeof PROGRESS>> {
+    return oneRow(
       tx,
+      PROGRESS,
       `WITH done AS (
          SELECT count(*)::int AS n FROM photo_sets WHERE import_id = $1 AND status <> 'processing'
        ), before AS (SELECT status FROM imports WHERE id = $1)
@@ -74,24 +75,23 @@ export class ImportsRepository {
                  (before.status = 'importing' AND i.status = 'completed') AS completed_now`,
       [id],
     );
-    return { processed: row.processed, total: row.total, completedNow: row.completed_now };
   }
 
-  async pending(): Promise<{ id: string; status: ImportStatus }[]> {
-    return queryRows(
+  async pending(): Promise<Row<typeof PENDING>[]> {
+    return rows(
       this.dataSource.manager,
+      PENDING,
       `SELECT id, status FROM imports WHERE status IN ('validating', 'importing') ORDER BY created_at`,
     );
   }
 
   async reject(tx: EntityManager, id: string, errors: ImportProblem[]): Promise<boolean> {
-    const rows = await queryRows(
+    return changed(
       tx,
       `UPDATE imports SET status = 'rejected', errors = $2::jsonb, archive_key = NULL,
               staged_keys = '{}', updated_at = now()
         WHERE id = $1 AND status = 'validating' RETURNING id`,
       [id, JSON.stringify(errors)],
     );
-    return rows.length === 1;
   }
 }

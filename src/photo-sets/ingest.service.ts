@@ -1,9 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service';
 import { TransactionService } from '../database/transaction.service';
 import {
+  deleteQuietly,
   newStorageKey,
   PHOTO_STORAGE,
   PhotoStorage,
@@ -30,8 +31,6 @@ interface Attempt {
  */
 @Injectable()
 export class IngestService {
-  private readonly logger = new Logger(IngestService.name);
-
   constructor(
     private readonly sets: PhotoSetsRepository,
     private readonly imports: ImportsRepository,
@@ -49,7 +48,7 @@ export class IngestService {
       return 'skipped';
     }
     if (!claim) return 'skipped';
-    await this.deleteQuietly(claim.leftovers);
+    await deleteQuietly(this.storage, claim.leftovers);
 
     for (const attempt of claim.attempts) {
       const original = await this.readOriginal(attempt.image.originalKey);
@@ -65,7 +64,10 @@ export class IngestService {
 
     const outcome = await this.commit(photoSetId, claim.attempts);
     if (outcome === 'superseded') {
-      await this.deleteQuietly(claim.attempts.flatMap((a) => Object.values(a.keys)));
+      await deleteQuietly(
+        this.storage,
+        claim.attempts.flatMap((a) => Object.values(a.keys)),
+      );
     }
     if (outcome === 'ready') await this.events.emitReady(photoSetId);
     return outcome;
@@ -187,14 +189,6 @@ export class IngestService {
     } catch (error) {
       if (error instanceof StorageObjectMissing) return null;
       throw error;
-    }
-  }
-
-  private async deleteQuietly(keys: string[]): Promise<void> {
-    for (const key of keys) {
-      await this.storage.delete(key).catch((error: unknown) => {
-        this.logger.warn({ err: error, key }, 'could not delete a stale rendition');
-      });
     }
   }
 }

@@ -1,4 +1,5 @@
-import { PhotoSetStatus, View, VIEWS } from './photo-set.entity';
+import { PhotoSetStatus } from '../common/photo-set-status';
+import { View, VIEWS } from './photo-set.entity';
 import { ImageRow, PhotoSetRow } from './photo-sets.repository';
 
 /** The unblinded view of a set, for coordinators, auditors and admins only. */

@@ -1,8 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { queryRows } from '../database/query-rows';
-import { isAllowedTransition, PhotoSetStatus, View } from './photo-set.entity';
+import { isAllowedTransition, PhotoSetStatus } from '../common/photo-set-status';
+import {
+  changed,
+  column,
+  execute,
+  firstRow,
+  oneRow,
+  Row,
+  rows,
+  selectList,
+} from '../database/typed-query';
+import { PhotoImageStatus } from './photo-image.entity';
+import { View } from './photo-set.entity';
 
 export interface NewImage {
   view: View;
@@ -11,45 +22,62 @@ export interface NewImage {
   originalBytes: number;
 }
 
-export interface PhotoSetRow {
-  id: string;
-  studyId: string;
-  subjectId: string;
-  subjectCode: string;
-  visit: string;
-  visitDate: string | null;
-  status: PhotoSetStatus;
-  importId: string | null;
-  revision: number;
-  stagedKeys: string[];
-  createdAt: Date;
+/** A set's own columns, read as they are stored. */
+const SET_TABLE = {
+  id: column.text(),
+  studyId: column.text(),
+  subjectId: column.text(),
+  visit: column.text(),
+  status: column.text<PhotoSetStatus>(),
+  importId: column.textOrNull(),
+  revision: column.int(),
+  stagedKeys: column.json<string[]>(),
+  createdAt: column.timestamp(),
+};
+const SET = {
+  ...SET_TABLE,
+  subjectCode: column.text(),
+  /** ISO date text: pg would turn a date into a local-midnight Date. */
+  visitDate: column.textOrNull(),
   /** created_at to the microsecond, for keyset paging (a Date keeps only milliseconds). */
-  cursorAt: string;
-}
+  cursorAt: column.text(),
+};
+const SELECT_SET = `SELECT ${selectList(SET_TABLE, 'ps')}, s.code AS subject_code,
+    to_char(ps.visit_date, 'YYYY-MM-DD') AS visit_date,
+    to_char(ps.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
+  FROM photo_sets ps JOIN subjects s ON s.id = ps.subject_id`;
+export type PhotoSetRow = Row<typeof SET>;
 
-export interface ImageRow {
-  id: string;
-  photoSetId: string;
-  view: View;
-  status: 'pending' | 'ready' | 'rejected';
-  reason: string | null;
-  originalKey: string;
-  originalSha256: string;
-  fullKey: string | null;
-  displayKey: string | null;
-  thumbKey: string | null;
-}
+const IMAGE = {
+  id: column.text(),
+  photoSetId: column.text(),
+  view: column.text<View>(),
+  status: column.text<PhotoImageStatus>(),
+  reason: column.textOrNull(),
+  originalKey: column.text(),
+  originalSha256: column.text(),
+  fullKey: column.textOrNull(),
+  displayKey: column.textOrNull(),
+  thumbKey: column.textOrNull(),
+};
+export type ImageRow = Row<typeof IMAGE>;
 
-export interface ReadyImage {
-  fullKey: string;
-  displayKey: string;
-  thumbKey: string;
-  width: number;
-  height: number;
-  etag: string;
-  displayEtag: string;
-  thumbEtag: string;
-}
+/** A ready image's renditions (their keys are set together when the image is made ready). */
+const READY_IMAGE = {
+  fullKey: column.text(),
+  displayKey: column.text(),
+  thumbKey: column.text(),
+  width: column.int(),
+  height: column.int(),
+  etag: column.text(),
+  displayEtag: column.text(),
+  thumbEtag: column.text(),
+};
+export type ReadyImage = Row<typeof READY_IMAGE>;
+
+const ID = { id: column.text() };
+const SET_REVISION = { id: column.text(), revision: column.int() };
+const SUBJECT_VISIT = { subjectCode: column.text(), visit: column.text() };
 
 export interface ListFilter {
   status?: PhotoSetStatus;
@@ -58,19 +86,7 @@ export interface ListFilter {
   limit: number;
 }
 
-const SET_COLUMNS = `
-  ps.id, ps.study_id AS "studyId", ps.subject_id AS "subjectId", s.code AS "subjectCode",
-  ps.visit, to_char(ps.visit_date, 'YYYY-MM-DD') AS "visitDate", ps.status,
-  ps.import_id AS "importId", ps.revision, ps.staged_keys AS "stagedKeys",
-  ps.created_at AS "createdAt",
-  to_char(ps.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"`;
-
-const IMAGE_COLUMNS = `
-  id, photo_set_id AS "photoSetId", view, status, reason, original_key AS "originalKey",
-  original_sha256 AS "originalSha256", full_key AS "fullKey", display_key AS "displayKey",
-  thumb_key AS "thumbKey"`;
-
-/** All SQL about subjects, photo sets and their images. */
+/** All SQL about subjects, photo sets and their images; the only writer of a set's status. */
 @Injectable()
 export class PhotoSetsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -97,25 +113,25 @@ export class PhotoSetsRepository {
         `photo set ${photoSetId}: no transition from ${refused.join(', ') || 'nothing'} to ${to}`,
       );
     }
-    const rows = await queryRows(
+    return changed(
       tx,
       `UPDATE photo_sets SET status = $3, updated_at = now()
         WHERE id = $1 AND status = ANY($2::text[]) RETURNING id`,
       [photoSetId, fromStatuses, to],
     );
-    return rows.length === 1;
   }
 
   /** The subject's id, creating the subject on first sight of its code. */
   async upsertSubject(tx: EntityManager, studyId: string, code: string): Promise<string> {
-    const rows = await queryRows<{ id: string }>(
+    const row = await oneRow(
       tx,
+      ID,
       `INSERT INTO subjects (study_id, code) VALUES ($1, $2)
        ON CONFLICT (study_id, code) DO UPDATE SET code = EXCLUDED.code
        RETURNING id`,
       [studyId, code],
     );
-    return rows[0].id;
+    return row.id;
   }
 
   async findSetBySubjectVisit(
@@ -124,24 +140,24 @@ export class PhotoSetsRepository {
     visit: string,
     tx?: EntityManager,
   ): Promise<PhotoSetRow | null> {
-    const rows = await queryRows<PhotoSetRow>(
+    return firstRow(
       this.db(tx),
-      `SELECT ${SET_COLUMNS} FROM photo_sets ps JOIN subjects s ON s.id = ps.subject_id
-        WHERE s.study_id = $1 AND s.code = $2 AND ps.visit = $3`,
+      SET,
+      `${SELECT_SET} WHERE s.study_id = $1 AND s.code = $2 AND ps.visit = $3`,
       [studyId, subjectCode, visit],
     );
-    return rows[0] ?? null;
   }
 
   /** Which of these (subject code, visit) pairs already have a set in the study. */
   async existingSubjectVisits(
     studyId: string,
     pairs: { subjectCode: string; visit: string }[],
-  ): Promise<{ subjectCode: string; visit: string }[]> {
+  ): Promise<Row<typeof SUBJECT_VISIT>[]> {
     if (!pairs.length) return [];
-    return queryRows(
+    return rows(
       this.dataSource.manager,
-      `SELECT s.code AS "subjectCode", ps.visit
+      SUBJECT_VISIT,
+      `SELECT s.code AS subject_code, ps.visit
          FROM photo_sets ps JOIN subjects s ON s.id = ps.subject_id
          JOIN unnest($2::text[], $3::text[]) AS wanted(code, visit)
            ON wanted.code = s.code AND wanted.visit = ps.visit
@@ -151,24 +167,12 @@ export class PhotoSetsRepository {
   }
 
   async findSet(id: string, tx?: EntityManager): Promise<PhotoSetRow | null> {
-    const rows = await queryRows<PhotoSetRow>(
-      this.db(tx),
-      `SELECT ${SET_COLUMNS} FROM photo_sets ps JOIN subjects s ON s.id = ps.subject_id
-        WHERE ps.id = $1`,
-      [id],
-    );
-    return rows[0] ?? null;
+    return firstRow(this.db(tx), SET, `${SELECT_SET} WHERE ps.id = $1`, [id]);
   }
 
   /** Locks the set's row: ingest attempts and replacements of one set take turns. */
   async lockSet(tx: EntityManager, id: string): Promise<PhotoSetRow | null> {
-    const rows = await queryRows<PhotoSetRow>(
-      tx,
-      `SELECT ${SET_COLUMNS} FROM photo_sets ps JOIN subjects s ON s.id = ps.subject_id
-        WHERE ps.id = $1 FOR UPDATE OF ps`,
-      [id],
-    );
-    return rows[0] ?? null;
+    return firstRow(tx, SET, `${SELECT_SET} WHERE ps.id = $1 FOR UPDATE OF ps`, [id]);
   }
 
   async insertSet(
@@ -182,17 +186,19 @@ export class PhotoSetsRepository {
       importId: string | null;
     },
   ): Promise<string> {
-    const rows = await queryRows<{ id: string }>(
+    const row = await oneRow(
       tx,
+      ID,
       `INSERT INTO photo_sets (study_id, subject_id, visit, visit_date, status, created_by, import_id)
        VALUES ($1, $2, $3, $4, 'processing', $5, $6) RETURNING id`,
       [set.studyId, set.subjectId, set.visit, set.visitDate, set.createdBy, set.importId],
     );
-    return rows[0].id;
+    return row.id;
   }
 
   async insertImages(tx: EntityManager, photoSetId: string, images: NewImage[]): Promise<void> {
-    await tx.query(
+    await execute(
+      tx,
       `INSERT INTO photo_images (photo_set_id, view, status, original_key, original_sha256, original_bytes)
        SELECT $1, view, 'pending', original_key, original_sha256, original_bytes
          FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[])
@@ -209,15 +215,19 @@ export class PhotoSetsRepository {
 
   /** Whether reading has begun on the set (the reads module's table, once it exists). */
   async readsStarted(tx: EntityManager, photoSetId: string): Promise<boolean> {
-    const [{ exists }] = await queryRows<{ exists: boolean }>(
+    const table = await oneRow(
       tx,
+      { exists: column.bool() },
       `SELECT to_regclass('read_tasks') IS NOT NULL AS exists`,
     );
-    if (!exists) return false;
-    const rows = await queryRows(tx, 'SELECT 1 FROM read_tasks WHERE photo_set_id = $1 LIMIT 1', [
-      photoSetId,
-    ]);
-    return rows.length > 0;
+    if (!table.exists) return false;
+    const task = await firstRow(
+      tx,
+      ID,
+      'SELECT id FROM read_tasks WHERE photo_set_id = $1 LIMIT 1',
+      [photoSetId],
+    );
+    return task !== null;
   }
 
   /**
@@ -232,26 +242,30 @@ export class PhotoSetsRepository {
     if (!(await this.transition(tx, set.id, set.status, 'processing'))) {
       throw new Error(`photo set ${set.id} changed status although it was locked`);
     }
-    const removedImages = await queryRows<ImageRow>(
+    const removedImages = await rows(
       tx,
-      `DELETE FROM photo_images WHERE photo_set_id = $1 RETURNING ${IMAGE_COLUMNS}`,
+      IMAGE,
+      `DELETE FROM photo_images i WHERE i.photo_set_id = $1 RETURNING ${selectList(IMAGE, 'i')}`,
       [set.id],
     );
-    const [row] = await queryRows<{ revision: number }>(
+    const { revision } = await oneRow(
       tx,
+      SET_REVISION,
       `UPDATE photo_sets SET visit_date = $2, revision = revision + 1
-        WHERE id = $1 RETURNING revision`,
+        WHERE id = $1 RETURNING id, revision`,
       [set.id, visitDate],
     );
-    return { removedImages, revision: row.revision };
+    return { removedImages, revision };
   }
 
   async images(photoSetIds: string[], tx?: EntityManager): Promise<ImageRow[]> {
     if (!photoSetIds.length) return [];
-    return queryRows<ImageRow>(
+    return rows(
       this.db(tx),
-      `SELECT ${IMAGE_COLUMNS} FROM photo_images WHERE photo_set_id = ANY($1::uuid[])
-        ORDER BY photo_set_id, array_position(ARRAY['top','back','left','right'], view)`,
+      IMAGE,
+      `SELECT ${selectList(IMAGE, 'i')} FROM photo_images i
+        WHERE i.photo_set_id = ANY($1::uuid[])
+        ORDER BY i.photo_set_id, array_position(ARRAY['top','back','left','right'], i.view)`,
       [photoSetIds],
     );
   }
@@ -260,23 +274,22 @@ export class PhotoSetsRepository {
     photoSetId: string,
     view: View,
   ): Promise<(ReadyImage & { setStatus: PhotoSetStatus }) | null> {
-    const rows = await queryRows<ReadyImage & { setStatus: PhotoSetStatus }>(
+    return firstRow(
       this.dataSource.manager,
-      `SELECT i.full_key AS "fullKey", i.display_key AS "displayKey", i.thumb_key AS "thumbKey",
-              i.width, i.height, i.etag, i.display_etag AS "displayEtag",
-              i.thumb_etag AS "thumbEtag", ps.status AS "setStatus"
+      { ...READY_IMAGE, setStatus: column.text<PhotoSetStatus>() },
+      `SELECT ${selectList(READY_IMAGE, 'i')}, ps.status AS set_status
          FROM photo_images i JOIN photo_sets ps ON ps.id = i.photo_set_id
         WHERE i.photo_set_id = $1 AND i.view = $2 AND i.status = 'ready'
           AND i.full_key IS NOT NULL`,
       [photoSetId, view],
     );
-    return rows[0] ?? null;
   }
 
   /** Replaces the set's staged keys, returning the ones a previous attempt left behind. */
   async swapStagedKeys(tx: EntityManager, photoSetId: string, keys: string[]): Promise<string[]> {
-    const [row] = await queryRows<{ previous: string[] }>(
+    const row = await firstRow(
       tx,
+      { previous: column.json<string[]>() },
       `UPDATE photo_sets ps SET staged_keys = $2
          FROM (SELECT staged_keys FROM photo_sets WHERE id = $1) old
         WHERE ps.id = $1 RETURNING old.staged_keys AS previous`,
@@ -286,7 +299,8 @@ export class PhotoSetsRepository {
   }
 
   async removeStagedKeys(tx: EntityManager, photoSetId: string, keys: string[]): Promise<void> {
-    await tx.query(
+    await execute(
+      tx,
       `UPDATE photo_sets SET staged_keys = ARRAY(
          SELECT k FROM unnest(staged_keys) k WHERE NOT (k = ANY($2::text[])))
         WHERE id = $1`,
@@ -296,7 +310,7 @@ export class PhotoSetsRepository {
 
   /** Makes one image live: only a pending row of this set may change (else false). */
   async markImageReady(tx: EntityManager, imageId: string, image: ReadyImage): Promise<boolean> {
-    const rows = await queryRows(
+    return changed(
       tx,
       `UPDATE photo_images SET status = 'ready', reason = NULL, full_key = $2, display_key = $3,
               thumb_key = $4, width = $5, height = $6, etag = $7, display_etag = $8, thumb_etag = $9
@@ -313,17 +327,15 @@ export class PhotoSetsRepository {
         image.thumbEtag,
       ],
     );
-    return rows.length === 1;
   }
 
   async markImageRejected(tx: EntityManager, imageId: string, reason: string): Promise<boolean> {
-    const rows = await queryRows(
+    return changed(
       tx,
       `UPDATE photo_images SET status = 'rejected', reason = $2
         WHERE id = $1 AND status = 'pending' RETURNING id`,
       [imageId, reason],
     );
-    return rows.length === 1;
   }
 
   /** The conditional transition that makes ingest idempotent: only a processing set finishes. */
@@ -333,20 +345,22 @@ export class PhotoSetsRepository {
     status: 'ready' | 'rejected',
   ): Promise<boolean> {
     if (!(await this.transition(tx, photoSetId, 'processing', status))) return false;
-    await tx.query(`UPDATE photo_sets SET staged_keys = '{}' WHERE id = $1`, [photoSetId]);
+    await execute(tx, `UPDATE photo_sets SET staged_keys = '{}' WHERE id = $1`, [photoSetId]);
     return true;
   }
 
-  async processingSets(): Promise<{ id: string; revision: number }[]> {
-    return queryRows(
+  async processingSets(): Promise<Row<typeof SET_REVISION>[]> {
+    return rows(
       this.dataSource.manager,
+      SET_REVISION,
       `SELECT id, revision FROM photo_sets WHERE status = 'processing' ORDER BY created_at`,
     );
   }
 
-  async processingSetsOfImport(importId: string): Promise<{ id: string; revision: number }[]> {
-    return queryRows(
+  async processingSetsOfImport(importId: string): Promise<Row<typeof SET_REVISION>[]> {
+    return rows(
       this.dataSource.manager,
+      SET_REVISION,
       `SELECT id, revision FROM photo_sets WHERE import_id = $1 AND status = 'processing'`,
       [importId],
     );
@@ -370,10 +384,10 @@ export class PhotoSetsRepository {
       );
     }
     params.push(filter.limit);
-    return queryRows<PhotoSetRow>(
+    return rows(
       this.dataSource.manager,
-      `SELECT ${SET_COLUMNS} FROM photo_sets ps JOIN subjects s ON s.id = ps.subject_id
-        WHERE ${where.join(' AND ')}
+      SET,
+      `${SELECT_SET} WHERE ${where.join(' AND ')}
         ORDER BY ps.created_at DESC, ps.id DESC
         LIMIT $${params.length}`,
       params,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { queryRows } from '../database/query-rows';
+import { changed, column, execute, firstRow, Row, rows } from '../database/typed-query';
 import { StudyMemberEntity } from './study-member.entity';
 import { StudyRole } from './study-role';
 import { StudySettings } from './study-settings';
@@ -13,15 +13,20 @@ export interface StudyWithRoles {
   roles: StudyRole[];
 }
 
-export interface MemberRow {
-  userId: string;
-  email: string;
-  name: string;
-  roles: StudyRole[];
+const MEMBER = {
+  userId: column.text(),
+  email: column.text(),
+  name: column.text(),
+  roles: column.json<StudyRole[]>(),
   /** The user's global roles: a study role is effective only with the matching global role. */
-  globalRoles: string[];
-  active: boolean;
-}
+  globalRoles: column.json<string[]>(),
+  active: column.bool(),
+};
+export type MemberRow = Row<typeof MEMBER>;
+const SELECT_MEMBER = `SELECT u.id AS user_id, u.email, u.name, m.roles, u.roles AS global_roles,
+    u.active FROM study_members m JOIN users u ON u.id = m.user_id`;
+
+const STATUS_COUNT = { status: column.text(), count: column.count() };
 
 @Injectable()
 export class StudiesRepository {
@@ -41,8 +46,13 @@ export class StudiesRepository {
   }
 
   async codeTaken(tx: EntityManager, code: string): Promise<boolean> {
-    const rows: unknown[] = await tx.query('SELECT 1 FROM studies WHERE code = $1', [code]);
-    return rows.length > 0;
+    const study = await firstRow(
+      tx,
+      { id: column.text() },
+      'SELECT id FROM studies WHERE code = $1',
+      [code],
+    );
+    return study !== null;
   }
 
   findById(id: string, tx?: EntityManager): Promise<StudyEntity | null> {
@@ -64,12 +74,13 @@ export class StudiesRepository {
   }
 
   async settings(studyId: string, tx?: EntityManager): Promise<StudySettings | null> {
-    const rows = await queryRows<{ settings: StudySettings }>(
+    const row = await firstRow(
       this.manager(tx),
+      { settings: column.json<StudySettings>() },
       'SELECT settings FROM studies WHERE id = $1',
       [studyId],
     );
-    return rows[0]?.settings ?? null;
+    return row?.settings ?? null;
   }
 
   listAll(): Promise<StudyEntity[]> {
@@ -113,7 +124,8 @@ export class StudiesRepository {
     userId: string,
     roles: StudyRole[],
   ): Promise<void> {
-    await tx.query(
+    await execute(
+      tx,
       `INSERT INTO study_members (study_id, user_id, roles) VALUES ($1, $2, $3)
        ON CONFLICT (study_id, user_id) DO UPDATE SET roles = EXCLUDED.roles, updated_at = now()`,
       [studyId, userId, roles],
@@ -121,42 +133,37 @@ export class StudiesRepository {
   }
 
   async removeMember(tx: EntityManager, studyId: string, userId: string): Promise<boolean> {
-    const rows = await queryRows(
+    return changed(
       tx,
       'DELETE FROM study_members WHERE study_id = $1 AND user_id = $2 RETURNING user_id',
       [studyId, userId],
     );
-    return rows.length > 0;
   }
 
   async listMembers(studyId: string, tx?: EntityManager): Promise<MemberRow[]> {
-    return queryRows<MemberRow>(
+    return rows(
       this.manager(tx),
-      `SELECT u.id AS "userId", u.email, u.name, m.roles, u.roles AS "globalRoles", u.active
-         FROM study_members m JOIN users u ON u.id = m.user_id
-        WHERE m.study_id = $1
-        ORDER BY u.name, u.email`,
+      MEMBER,
+      `${SELECT_MEMBER} WHERE m.study_id = $1 ORDER BY u.name, u.email`,
       [studyId],
     );
   }
 
   async member(studyId: string, userId: string, tx?: EntityManager): Promise<MemberRow | null> {
-    const rows = await queryRows<MemberRow>(
+    return firstRow(
       this.manager(tx),
-      `SELECT u.id AS "userId", u.email, u.name, m.roles, u.roles AS "globalRoles", u.active
-         FROM study_members m JOIN users u ON u.id = m.user_id
-        WHERE m.study_id = $1 AND m.user_id = $2`,
+      MEMBER,
+      `${SELECT_MEMBER} WHERE m.study_id = $1 AND m.user_id = $2`,
       [studyId, userId],
     );
-    return rows[0] ?? null;
   }
 
   /** Active users holding `role` both in the study and globally. */
   async membersWithRole(tx: EntityManager, studyId: string, role: StudyRole): Promise<MemberRow[]> {
-    return queryRows<MemberRow>(
+    return rows(
       tx,
-      `SELECT u.id AS "userId", u.email, u.name, m.roles, u.roles AS "globalRoles", u.active
-         FROM study_members m JOIN users u ON u.id = m.user_id
+      MEMBER,
+      `${SELECT_MEMBER}
         WHERE m.study_id = $1 AND $2 = ANY(m.roles) AND $2 = ANY(u.roles) AND u.active
         ORDER BY u.id`,
       [studyId, role],
@@ -164,11 +171,12 @@ export class StudiesRepository {
   }
 
   async statusCounts(studyId: string): Promise<Record<string, number>> {
-    const rows = await queryRows<{ status: string; count: string }>(
+    const counts = await rows(
       this.dataSource.manager,
+      STATUS_COUNT,
       'SELECT status, count(*) AS count FROM photo_sets WHERE study_id = $1 GROUP BY status',
       [studyId],
     );
-    return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
+    return Object.fromEntries(counts.map((row) => [row.status, row.count]));
   }
 }

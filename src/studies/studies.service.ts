@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { Principal } from '../auth/auth.repository';
 import { actorOf } from '../auth/auth.service';
 import { conflict, invalid, notFound } from '../common/domain-error';
+import { PHOTO_SET_STATUSES } from '../common/photo-set-status';
 import { TransactionService } from '../database/transaction.service';
 import { UsersRepository } from '../users/users.repository';
 import { CreateStudyDto, StudySettingsDto, UpdateStudyDto } from './dto/study.dto';
@@ -26,17 +27,6 @@ export type MembershipChangedListener = (
   tx: EntityManager,
   change: MembershipChange,
 ) => Promise<void>;
-
-/** Statuses always present in a study's counts, zero when no set has them. */
-const COUNTED_STATUSES = [
-  'processing',
-  'rejected',
-  'ready',
-  'awaiting-raters',
-  'reading',
-  'adjudicating',
-  'final',
-] as const;
 
 /** Study roles that are about one's own tasks: being an admin does not make one a rater. */
 const OWN_WORK_ROLES: readonly StudyRole[] = ['rater', 'adjudicator'];
@@ -181,8 +171,9 @@ export class StudiesService {
     const unblinded = isAdmin(principal) || myRoles.some((role) => UNBLINDED_ROLES.includes(role));
     if (!unblinded) return { ...toStudyView(study), myRoles };
     const counts = await this.studies.statusCounts(studyId);
+    // Every status is present, zero when no set has it.
     const statusCounts = Object.fromEntries(
-      COUNTED_STATUSES.map((status) => [status, counts[status] ?? 0]),
+      PHOTO_SET_STATUSES.map((status) => [status, counts[status] ?? 0]),
     );
     return { ...toStudyView(study), myRoles, statusCounts };
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { column, execute, firstRow } from '../database/typed-query';
 import { Role } from './role';
 import { UserEntity } from './user.entity';
 
@@ -11,12 +12,22 @@ export interface NewUser {
   roles: Role[];
 }
 
+const BOOTSTRAP_LOCK = 0x5a17_0002;
+
 @Injectable()
 export class UsersRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   private manager(tx?: EntityManager): EntityManager {
     return tx ?? this.dataSource.manager;
+  }
+
+  /**
+   * Held until commit by the start-up that creates the first admin: several processes starting
+   * at once on an empty database must not each create one.
+   */
+  async lockForBootstrap(tx: EntityManager): Promise<void> {
+    await execute(tx, 'SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK]);
   }
 
   async create(tx: EntityManager, user: NewUser): Promise<UserEntity> {
@@ -43,10 +54,13 @@ export class UsersRepository {
   }
 
   async emailTaken(tx: EntityManager, email: string): Promise<boolean> {
-    const rows: unknown[] = await tx.query('SELECT 1 FROM users WHERE lower(email) = lower($1)', [
-      email,
-    ]);
-    return rows.length > 0;
+    const user = await firstRow(
+      tx,
+      { id: column.text() },
+      'SELECT id FROM users WHERE lower(email) = lower($1)',
+      [email],
+    );
+    return user !== null;
   }
 
   list(): Promise<UserEntity[]> {

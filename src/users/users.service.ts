@@ -16,8 +16,6 @@ import { UsersRepository } from './users.repository';
 /** Called inside the transaction that deactivates a user, e.g. to hand their open work on. */
 export type UserDeactivatedListener = (tx: EntityManager, userId: string) => Promise<void>;
 
-const BOOTSTRAP_LOCK = 0x5a17_0002;
-
 @Injectable()
 export class UsersService implements OnApplicationBootstrap {
   private readonly logger = new Logger(UsersService.name);
@@ -40,7 +38,7 @@ export class UsersService implements OnApplicationBootstrap {
     const { adminEmail, adminPassword } = this.config;
     if (!adminEmail || !adminPassword) return;
     const created = await this.tx.run(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK]);
+      await this.users.lockForBootstrap(tx);
       if ((await this.users.count(tx)) > 0) return false;
       const user = await this.users.create(tx, {
         email: adminEmail,

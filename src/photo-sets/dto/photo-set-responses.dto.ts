@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IMPORT_STATUSES, ImportProblem, ImportStatus } from '../import.entity';
-import { PHOTO_SET_STATUSES, PhotoSetStatus, View, VIEWS } from '../photo-set.entity';
+import { PHOTO_SET_STATUSES, PhotoSetStatus } from '../../common/photo-set-status';
+import { View, VIEWS } from '../photo-set.entity';
 import { PhotoSetView } from '../photo-set.view';
 import { ImportView } from '../imports.service';
 

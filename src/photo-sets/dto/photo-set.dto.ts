@@ -11,7 +11,8 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { PHOTO_SET_STATUSES, PhotoSetStatus, VIEWS } from '../photo-set.entity';
+import { PHOTO_SET_STATUSES, PhotoSetStatus } from '../../common/photo-set-status';
+import { VIEWS } from '../photo-set.entity';
 import { RENDITION_SIZES, RenditionSize } from '../photo-image.entity';
 
 export const SUBJECT_CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

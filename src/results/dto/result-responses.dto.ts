@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ADJUDICATION_CHOICES } from '../../adjudication/adjudication.entities';
 import { DISCORDANCE_RULES } from '../../adjudication/discordance';
-import { PHOTO_SET_STATUSES } from '../../photo-sets/photo-set.entity';
+import { PHOTO_SET_STATUSES } from '../../common/photo-set-status';
 import { ResultRead, ResultRow } from '../results.service';
 
 export class ResultReadDto implements ResultRead {

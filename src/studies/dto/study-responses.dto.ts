@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PHOTO_SET_STATUSES } from '../../photo-sets/photo-set.entity';
+import { PHOTO_SET_STATUSES } from '../../common/photo-set-status';
 import { STUDY_ROLES, StudyRole } from '../study-role';
 import {
   ADJUDICATION_MODES,

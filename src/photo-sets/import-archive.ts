@@ -85,58 +85,87 @@ export async function readImportArchive(buffer: Buffer): Promise<ArchiveContents
     );
     return { files, problems };
   }
-
-  let declaredTotal = 0;
   try {
-    await new Promise<void>((resolve, reject) => {
-      zip.on('error', reject);
-      zip.on('end', resolve);
-      zip.on('entry', (entry: yauzl.Entry) => {
-        void (async () => {
-          const name = yauzl.getFileNameLowLevel(
-            entry.generalPurposeBitFlag,
-            entry.fileName as unknown as Buffer,
-            entry.extraFields,
-            false,
-          );
-          const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
-          const unsafe = unsafePathReason(name);
-          declaredTotal += entry.uncompressedSize;
-          if (unsafe) refuse(`${name}: the path ${unsafe}`);
-          else if (mode === S_IFLNK) refuse(`${name}: symbolic links are not allowed`);
-          else if (entry.generalPurposeBitFlag & 0x1) {
-            refuse(`${name}: encrypted entries are not allowed`);
-          } else if (name.endsWith('/') || isOsJunk(name)) {
-            // Directories and OS clutter carry no data we use.
-          } else if (files.has(name)) refuse(`${name}: appears twice in the archive`);
-          else if (entry.uncompressedSize > MAX_IMAGE_BYTES) {
-            refuse(
-              `${name}: the file is larger than the ${MAX_IMAGE_BYTES / 1024 / 1024} MB limit`,
-            );
-          } else if (
-            entry.uncompressedSize > COMPRESSION_RATIO_MIN_BYTES &&
-            entry.uncompressedSize > MAX_COMPRESSION_RATIO * Math.max(entry.compressedSize, 1)
-          ) {
-            refuse(
-              `${name}: expands ${Math.round(entry.uncompressedSize / Math.max(entry.compressedSize, 1))} times; refused as a possible ZIP bomb`,
-            );
-          } else if (declaredTotal > MAX_ARCHIVE_UNCOMPRESSED_BYTES) {
-            refuse(
-              `the archive expands to more than ${MAX_ARCHIVE_UNCOMPRESSED_BYTES / 1024 / 1024} MB`,
-            );
-            zip.close();
-            resolve();
-            return;
-          } else {
-            files.set(name, await readEntry(zip, entry, entry.uncompressedSize));
-          }
-          zip.readEntry();
-        })().catch(reject);
-      });
-      zip.readEntry();
-    });
+    await readEntries(zip, files, refuse);
   } catch (error) {
     refuse(`the archive is damaged (${(error as Error).message})`);
   }
   return { files, problems };
+}
+
+/** Reads the entries one at a time, stopping early once the declared sizes pass the limit. */
+function readEntries(
+  zip: yauzl.ZipFile,
+  files: Map<string, Buffer>,
+  refuse: (reason: string) => void,
+): Promise<void> {
+  let declaredTotal = 0;
+  return new Promise<void>((resolve, reject) => {
+    zip.on('error', reject);
+    zip.on('end', resolve);
+    zip.on('entry', (entry: yauzl.Entry) => {
+      void (async () => {
+        const name = entryName(entry);
+        declaredTotal += entry.uncompressedSize;
+        const verdict = judgeEntry(name, entry, files);
+        if (verdict === 'skip') {
+          // Directories and OS clutter carry no data we use.
+        } else if (verdict !== 'read') refuse(verdict.refused);
+        else if (declaredTotal > MAX_ARCHIVE_UNCOMPRESSED_BYTES) {
+          refuse(
+            `the archive expands to more than ${MAX_ARCHIVE_UNCOMPRESSED_BYTES / 1024 / 1024} MB`,
+          );
+          zip.close();
+          resolve();
+          return;
+        } else {
+          files.set(name, await readEntry(zip, entry, entry.uncompressedSize));
+        }
+        zip.readEntry();
+      })().catch(reject);
+    });
+    zip.readEntry();
+  });
+}
+
+/** The entry's path, decoded as its header flags say (UTF-8 or CP437). */
+function entryName(entry: yauzl.Entry): string {
+  return yauzl.getFileNameLowLevel(
+    entry.generalPurposeBitFlag,
+    entry.fileName as unknown as Buffer,
+    entry.extraFields,
+    false,
+  );
+}
+
+/** Whether an entry is read, skipped, or refused (and why), from its header alone. */
+function judgeEntry(
+  name: string,
+  entry: yauzl.Entry,
+  files: Map<string, Buffer>,
+): 'read' | 'skip' | { refused: string } {
+  const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
+  const unsafe = unsafePathReason(name);
+  const expands = entry.uncompressedSize / Math.max(entry.compressedSize, 1);
+  if (unsafe) return { refused: `${name}: the path ${unsafe}` };
+  if (mode === S_IFLNK) return { refused: `${name}: symbolic links are not allowed` };
+  if (entry.generalPurposeBitFlag & 0x1) {
+    return { refused: `${name}: encrypted entries are not allowed` };
+  }
+  if (name.endsWith('/') || isOsJunk(name)) return 'skip';
+  if (files.has(name)) return { refused: `${name}: appears twice in the archive` };
+  if (entry.uncompressedSize > MAX_IMAGE_BYTES) {
+    return {
+      refused: `${name}: the file is larger than the ${MAX_IMAGE_BYTES / 1024 / 1024} MB limit`,
+    };
+  }
+  if (
+    entry.uncompressedSize > COMPRESSION_RATIO_MIN_BYTES &&
+    entry.uncompressedSize > MAX_COMPRESSION_RATIO * Math.max(entry.compressedSize, 1)
+  ) {
+    return {
+      refused: `${name}: expands ${Math.round(expands)} times; refused as a possible ZIP bomb`,
+    };
+  }
+  return 'read';
 }

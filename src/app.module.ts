@@ -12,36 +12,35 @@ import { PhotoSetsModule } from './photo-sets/photo-sets.module';
 import { QueueModule } from './queue/queue.module';
 import { ReadsModule } from './reads/reads.module';
 import { ResultsModule } from './results/results.module';
-import { StorageModule } from './storage/storage.module';
 import { StudiesModule } from './studies/studies.module';
 import { UsersModule } from './users/users.module';
+import { WorkersModule } from './workers/workers.module';
 
 @Module({})
 export class AppModule {
   /**
-   * `workers` decides whether this process runs the BullMQ processors (SALT_ROLE worker or all);
-   * feature modules with jobs take it as a flag so an api-only process never consumes work.
+   * The feature modules are the same in every process. SALT_ROLE `worker` or `all` adds
+   * WorkersModule, the BullMQ processors; an api-only process never consumes work.
    */
   static register(config: AppConfig): DynamicModule {
-    const workers = config.role !== 'api';
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule,
-        QueueModule.register({ workers }),
+        QueueModule,
         AuditModule,
         AuthModule,
         UsersModule,
-        StorageModule,
         StudiesModule,
-        PhotoSetsModule.register({ workers }),
-        ReadsModule.register({ workers }),
-        AdjudicationModule.register({ workers }),
+        PhotoSetsModule,
+        ReadsModule,
+        AdjudicationModule,
         ResultsModule,
         DemoModule,
         AgreementModule,
         HealthModule,
+        ...(config.role !== 'api' ? [WorkersModule] : []),
       ],
     };
   }

@@ -7,13 +7,13 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Request, Response } from 'express';
-import { Principal } from '../auth/auth.repository';
+import { Principal } from '../auth/principal';
+import { renditionSize, sendBlindedImage, ViewParam } from '../blinded-images/blinded-image';
 import { CurrentUser, Roles } from '../auth/roles.decorator';
-import { ApiErrors, ApiImage, ApiSignedIn } from '../common/openapi';
+import { ApiErrors, ApiSignedIn } from '../common/openapi';
+import { ApiImage } from '../photo-sets/api-image.decorator';
 import { UuidParam } from '../common/validation';
 import { View } from '../photo-sets/photo-set.entity';
-import { sendBlindedImage } from '../reads/image-response';
-import { renditionSize, ViewParam } from '../reads/reads.controller';
 import { AdjudicationTaskView } from './adjudication-task.view';
 import { AdjudicationQueue, AdjudicationService, DecisionResult } from './adjudication.service';
 import {

@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
-import { Principal } from '../auth/auth.repository';
-import { actorOf } from '../auth/auth.service';
+import { actorOf, Principal } from '../auth/principal';
 import { conflict, invalid, notFound } from '../common/domain-error';
 import { TransactionService } from '../database/transaction.service';
 import { RenditionSize } from '../photo-sets/photo-image.entity';
 import { View } from '../photo-sets/photo-set.entity';
-import { Rendition } from '../reads/image-response';
-import { PhotoAccess } from '../reads/photo-access';
+import { Rendition } from '../blinded-images/blinded-image';
+import { PhotoImagesService } from '../photo-sets/photo-images.service';
 import { ReadsRepository } from '../reads/reads.repository';
 import { computeSalt, RegionScores } from '../reads/salt';
 import { StudiesService } from '../studies/studies.service';
@@ -36,7 +35,7 @@ export class AdjudicationService {
     private readonly adjudication: AdjudicationRepository,
     private readonly reads: ReadsRepository,
     private readonly studies: StudiesService,
-    private readonly images: PhotoAccess,
+    private readonly images: PhotoImagesService,
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
   ) {}

@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { JobPayload, QueueName } from '../queue/queue-names';
-import { READ_JOB_WORKER_OPTIONS } from '../reads/worker-options';
+import { READ_JOB_WORKER_OPTIONS } from '../queue/worker-options';
 import { EvaluateOutcome, EvaluationService } from './evaluation.service';
 
 /** Compares a set's two reads under the study rule. Idempotent: see EvaluationService. */

@@ -1,17 +1,18 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service';
 import { TransactionService } from '../database/transaction.service';
 import { QueueProducer } from '../queue/queue.producer';
 import { QueueName } from '../queue/queue-names';
-import { ReconcileRegistry } from '../queue/reconcile.job';
+import { Reconciler } from '../queue/reconciler.decorator';
+import { OnDomainEvent } from '../events/domain-event.decorator';
 import { AfterCommit } from '../database/after-commit';
 import { chooseReplacement } from '../reads/pairing';
 import { newReadCode } from '../reads/read-code';
 import { ReadsRepository } from '../reads/reads.repository';
-import { MembershipChange, StudiesService } from '../studies/studies.service';
-import { UsersService } from '../users/users.service';
+import { StudiesService } from '../studies/studies.service';
+import { MembershipChange } from '../studies/study.events';
 import { AdjudicationRepository } from './adjudication.repository';
 import { evaluatePair } from './discordance';
 import { evaluateJobVersion } from './evaluate-version';
@@ -26,26 +27,18 @@ export type EvaluateOutcome =
  * adjudication on when its adjudicator left, since both answer "who settles this pair?".
  */
 @Injectable()
-export class EvaluationService implements OnModuleInit {
+export class EvaluationService {
   private readonly logger = new Logger(EvaluationService.name);
 
   constructor(
     private readonly adjudication: AdjudicationRepository,
     private readonly reads: ReadsRepository,
     private readonly studies: StudiesService,
-    private readonly users: UsersService,
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
     private readonly producer: QueueProducer,
     private readonly afterCommit: AfterCommit,
-    private readonly reconcilers: ReconcileRegistry,
   ) {}
-
-  onModuleInit(): void {
-    this.reconcilers.register('adjudication', (producer) => this.reconcile(producer));
-    this.users.onUserDeactivated((tx, userId) => this.onAdjudicatorGone(tx, userId));
-    this.studies.onMembershipChanged((tx, change) => this.onMembershipChanged(tx, change));
-  }
 
   async evaluate(photoSetId: string): Promise<EvaluateOutcome> {
     return this.tx.run(async (tx) => {
@@ -196,12 +189,15 @@ export class EvaluationService implements OnModuleInit {
 
   // ---- events and reconciliation -------------------------------------------------------------
 
-  private async onAdjudicatorGone(tx: EntityManager, userId: string): Promise<void> {
+  /** A deactivated adjudicator's open adjudications are handed on once the deactivation commits. */
+  @OnDomainEvent('user.deactivated')
+  async onAdjudicatorGone(tx: EntityManager, { userId }: { userId: string }): Promise<void> {
     const open = await this.adjudication.openAdjudicationsOf(tx, userId);
     this.afterCommit.run(tx, () => this.ensureHandOvers(this.producer, open));
   }
 
-  private async onMembershipChanged(tx: EntityManager, change: MembershipChange): Promise<void> {
+  @OnDomainEvent('study.membership-changed')
+  async onMembershipChanged(tx: EntityManager, change: MembershipChange): Promise<void> {
     if (change.removedRoles.includes('adjudicator')) {
       const open = await this.adjudication.openAdjudicationsOf(tx, change.userId, change.studyId);
       this.afterCommit.run(tx, () => this.ensureHandOvers(this.producer, open));
@@ -247,7 +243,8 @@ export class EvaluationService implements OnModuleInit {
     return count;
   }
 
-  private async reconcile(producer: QueueProducer): Promise<number> {
+  @Reconciler('adjudication')
+  async reconcile(producer: QueueProducer): Promise<number> {
     const manager = this.tx.manager;
     const count =
       (await this.ensureEvaluations(

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { Principal } from '../auth/auth.repository';
+import { Principal } from '../auth/principal';
 import { CurrentUser, Roles } from '../auth/roles.decorator';
 import { ApiErrors, ApiSignedIn } from '../common/openapi';
 import { UuidParam } from '../common/validation';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Principal } from '../auth/auth.repository';
+import { Principal } from '../auth/principal';
 import { SEVERITY_SCALES } from '../results/severity';
 import { StudiesService } from '../studies/studies.service';
 import { AgreementReport, agreementReport } from './agreement-report';

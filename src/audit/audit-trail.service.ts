@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
-import { Principal } from '../auth/auth.repository';
+import { Principal } from '../auth/principal';
 import { invalid } from '../common/domain-error';
 import { TransactionService } from '../database/transaction.service';
 import { AuditAction } from './audit-action';

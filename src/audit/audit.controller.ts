@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Principal } from '../auth/auth.repository';
+import { Principal } from '../auth/principal';
 import { CurrentUser, Roles } from '../auth/roles.decorator';
 import { ApiErrors, ApiSignedIn } from '../common/openapi';
 import { AuditPage, AuditTrailService } from './audit-trail.service';

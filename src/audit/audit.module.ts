@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditEventEntity } from './audit-event.entity';
 import { AuditController } from './audit.controller';
@@ -6,7 +6,7 @@ import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
 import { AuditTrailService } from './audit-trail.service';
 
-@Global()
+/** The audit trail: import it wherever a state change records its audit event. */
 @Module({
   imports: [TypeOrmModule.forFeature([AuditEventEntity])],
   controllers: [AuditController],

@@ -23,7 +23,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { ApiErrors, ApiSignedIn } from '../common/openapi';
 import { UuidParam } from '../common/validation';
 import { SESSION_COOKIE } from './auth.guard';
-import { Principal } from './auth.repository';
+import { Principal } from './principal';
 import { AuthService, TokenView } from './auth.service';
 import { ChangePasswordDto, CreateTokenDto, LoginDto } from './dto/auth.dto';
 import { CreatedTokenDto, LoginResponseDto, MeDto, TokenDto } from './dto/auth-responses.dto';

@@ -1,26 +1,22 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { ApiTokenEntity } from './api-token.entity';
-import { SessionEntity } from './session.entity';
+import { AuditModule } from '../audit/audit.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
-import { AuthRepository } from './auth.repository';
 import { AuthService } from './auth.service';
+import { CredentialsModule } from './credentials.module';
 import { LoginThrottle } from './login-throttle';
 
-@Global()
+/** Login, logout, one's own password and API tokens, and the guard in front of every route. */
 @Module({
-  imports: [TypeOrmModule.forFeature([SessionEntity, ApiTokenEntity]), UsersModule],
+  imports: [AuditModule, CredentialsModule, UsersModule],
   controllers: [AuthController],
   providers: [
-    AuthRepository,
     AuthService,
     LoginThrottle,
     // Every route is closed unless it says @Public() or lists its @Roles().
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [AuthRepository],
 })
 export class AuthModule {}

@@ -2,21 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { changed, column, rows } from '../database/typed-query';
-import { Role } from '../users/role';
 import { ApiTokenEntity } from './api-token.entity';
+import { Principal } from './principal';
 import { SessionEntity } from './session.entity';
-import { TokenScope } from './token-scope';
-
-export interface Principal {
-  userId: string;
-  email: string;
-  name: string;
-  roles: Role[];
-  via: 'session' | 'token';
-  credentialId: string;
-  /** A session may do whatever the user may; a token only what its scope allows. */
-  scope: TokenScope;
-}
 
 /** The user behind a live credential; the caller adds how they came in (`via`). */
 const CREDENTIAL_USER = {

@@ -1,16 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditAction } from '../audit/audit-action';
-import { EntityManager } from 'typeorm';
-import { AuditActor, AuditService } from '../audit/audit.service';
+import { AuditService } from '../audit/audit.service';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { DomainError, notFound } from '../common/domain-error';
 import { TransactionService } from '../database/transaction.service';
 import { toUserView, UserView } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
-import { AuthRepository, Principal } from './auth.repository';
+import { AuthRepository } from './auth.repository';
+import { actorOf, Principal } from './principal';
+import { revokeTokensForNewPassword } from './token-revocation';
 import { LoginThrottle } from './login-throttle';
-import { decoyPasswordHash, hashPassword, verifyPassword } from './password';
+import {
+  assertPasswordStrength,
+  decoyPasswordHash,
+  hashPassword,
+  verifyPassword,
+} from './password';
 import { newSecret, secretDigest } from './secret-token';
 import { TokenScope } from './token-scope';
 
@@ -29,35 +35,6 @@ export interface TokenView {
 }
 
 const INVALID_LOGIN = 'Email or password is incorrect';
-
-export function actorOf(principal: Principal, role = 'user'): AuditActor {
-  return { id: principal.userId, name: principal.name, role };
-}
-
-/**
- * A new password ends the user's API tokens as well as their sessions: whoever learnt the old
- * password may have made a token with it, and must not keep access through it. Each token's
- * revocation is its own event, as when its owner revokes it.
- */
-export async function revokeTokensForNewPassword(
-  tx: EntityManager,
-  auth: AuthRepository,
-  audit: AuditService,
-  actor: AuditActor,
-  userId: string,
-): Promise<number> {
-  const tokenIds = await auth.revokeAllTokens(tx, userId);
-  for (const tokenId of tokenIds) {
-    await audit.record(tx, {
-      actor,
-      action: AuditAction.TokenRevoked,
-      entityType: 'api-token',
-      entityId: tokenId,
-      reason: 'password changed',
-    });
-  }
-  return tokenIds.length;
-}
 
 @Injectable()
 export class AuthService {
@@ -216,10 +193,4 @@ function toTokenView(token: {
     lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
     revokedAt: token.revokedAt?.toISOString() ?? null,
   };
-}
-
-export function assertPasswordStrength(password: string, minLength: number, field: string): void {
-  if (password.length < minLength) {
-    throw new DomainError('invalid', [`${field} must be at least ${minLength} characters long`]);
-  }
 }

@@ -1,4 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
+import { DomainError } from '../common/domain-error';
 
 // OWASP's argon2id baseline (19 MiB, t=2, p=1): slow for guessing, quick enough for a login.
 // @node-rs/argon2 ships its binary as a per-platform package, so it loads without an install
@@ -24,4 +25,11 @@ let decoyHash: Promise<string> | undefined;
 export function decoyPasswordHash(): Promise<string> {
   decoyHash ??= hashPassword('decoy password that nobody has');
   return decoyHash;
+}
+
+/** The one password policy, for new accounts, admin resets and a user's own change. */
+export function assertPasswordStrength(password: string, minLength: number, field: string): void {
+  if (password.length < minLength) {
+    throw new DomainError('invalid', [`${field} must be at least ${minLength} characters long`]);
+  }
 }

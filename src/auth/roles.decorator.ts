@@ -6,7 +6,7 @@ import {
 } from '@nestjs/common';
 import { ApiPublic } from '../common/openapi';
 import { Role } from '../users/role';
-import { Principal } from './auth.repository';
+import { Principal } from './principal';
 
 export const PUBLIC_KEY = 'salt:public';
 export const ROLES_KEY = 'salt:roles';

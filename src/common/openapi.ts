@@ -2,17 +2,10 @@ import { applyDecorators } from '@nestjs/common';
 import {
   ApiExtension,
   ApiExtraModels,
-  ApiNotModifiedResponse,
-  ApiOkResponse,
-  ApiParam,
-  ApiProduces,
   ApiProperty,
-  ApiQuery,
   ApiResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { RENDITION_SIZES } from '../photo-sets/photo-image.entity';
-import { VIEWS } from '../photo-sets/photo-set.entity';
 import { ErrorBody } from './http-exception.filter';
 
 /**
@@ -89,20 +82,3 @@ export const OPENAPI_TAGS: readonly [name: string, description: string][] = [
   ['audit', 'The tamper-evident audit trail (auditors, admins)'],
   ['health', 'Liveness and readiness'],
 ];
-
-/**
- * A blinded or unblinded image rendition: always a re-encoded JPEG without metadata, with a
- * strong ETag, so a repeated request with If-None-Match gets 304 and no body.
- */
-export function ApiImage(): MethodDecorator & ClassDecorator {
-  return applyDecorators(
-    ApiParam({ name: 'view', enum: VIEWS, description: 'Unknown views are 404' }),
-    ApiQuery({ name: 'size', required: false, enum: RENDITION_SIZES }),
-    ApiProduces('image/jpeg'),
-    ApiOkResponse({
-      description: 'The image, re-encoded as JPEG with all metadata stripped',
-      content: { 'image/jpeg': { schema: { type: 'string', format: 'binary' } } },
-    }),
-    ApiNotModifiedResponse({ description: 'If-None-Match matched the ETag; no body' }),
-  );
-}

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { EntityManager } from 'typeorm';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service';
-import { Principal } from '../auth/auth.repository';
+import { Principal } from '../auth/principal';
 import { hashPassword } from '../auth/password';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
@@ -90,7 +89,7 @@ export class DemoService implements OnApplicationBootstrap {
     private readonly studies: StudiesRepository,
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
-    private readonly moduleRef: ModuleRef,
+    private readonly photoSets: PhotoSetsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -209,7 +208,6 @@ export class DemoService implements OnApplicationBootstrap {
 
   /** Through PhotoSetsService.upload, exactly as a coordinator's upload would go. */
   private async uploadSets(studyId: string, coordinator: Principal): Promise<string[]> {
-    const photoSets = this.moduleRef.get(PhotoSetsService, { strict: false });
     const ids: string[] = [];
     for (const [subjectIndex, subjectCode] of DEMO_SUBJECTS.entries()) {
       for (const [visitIndex, { visit, date }] of DEMO_VISITS.entries()) {
@@ -244,7 +242,7 @@ export class DemoService implements OnApplicationBootstrap {
         );
         const files: UploadedFiles = Object.fromEntries(entries);
         try {
-          const { id } = await photoSets.upload(
+          const { id } = await this.photoSets.upload(
             coordinator,
             studyId,
             { subjectCode, visit, visitDate: date },

@@ -16,7 +16,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { Principal } from '../auth/auth.repository';
+import { Principal } from '../auth/principal';
 import { CurrentUser, Roles } from '../auth/roles.decorator';
 import { ApiErrors, ApiSignedIn } from '../common/openapi';
 import { UuidParam } from '../common/validation';

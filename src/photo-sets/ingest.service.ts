@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service';
 import { TransactionService } from '../database/transaction.service';
+import { DomainEvents } from '../events/domain-events.service';
 import {
   deleteQuietly,
   newStorageKey,
@@ -12,7 +13,6 @@ import {
 } from '../storage/photo-storage';
 import { prepareImage, PreparedImage } from './image-pipeline';
 import { ImportsRepository } from './imports.repository';
-import { PhotoSetEvents } from './photo-set-events';
 import { ImageRow, PhotoSetsRepository } from './photo-sets.repository';
 
 export type IngestOutcome = 'ready' | 'rejected' | 'skipped' | 'superseded';
@@ -36,17 +36,15 @@ export class IngestService {
     private readonly imports: ImportsRepository,
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
-    private readonly events: PhotoSetEvents,
+    private readonly events: DomainEvents,
     @Inject(PHOTO_STORAGE) private readonly storage: PhotoStorage,
   ) {}
 
   async ingest(photoSetId: string): Promise<IngestOutcome> {
     const claim = await this.claim(photoSetId);
-    if (claim === 'ready') {
-      // A previous attempt committed but may have died before notifying: notifying is idempotent.
-      await this.events.emitReady(photoSetId);
-      return 'skipped';
-    }
+    // A previous attempt committed 'ready' but may have died before its handlers' after-commit
+    // work ran: the claim published 'photo-set.ready' again, which is idempotent.
+    if (claim === 'ready') return 'skipped';
     if (!claim) return 'skipped';
     await deleteQuietly(this.storage, claim.leftovers);
 
@@ -69,7 +67,6 @@ export class IngestService {
         claim.attempts.flatMap((a) => Object.values(a.keys)),
       );
     }
-    if (outcome === 'ready') await this.events.emitReady(photoSetId);
     return outcome;
   }
 
@@ -80,7 +77,10 @@ export class IngestService {
     return this.tx.run(async (tx) => {
       const set = await this.sets.lockSet(tx, photoSetId);
       if (!set) return null;
-      if (set.status === 'ready') return 'ready';
+      if (set.status === 'ready') {
+        await this.events.publish(tx, 'photo-set.ready', { photoSetId });
+        return 'ready';
+      }
       if (set.status !== 'processing') return null;
       const pending = (await this.sets.images([photoSetId], tx)).filter(
         (image) => image.status === 'pending',
@@ -160,6 +160,7 @@ export class IngestService {
         },
       });
       if (set.importId) await this.recordImportProgress(tx, set.importId, set.studyId);
+      if (status === 'ready') await this.events.publish(tx, 'photo-set.ready', { photoSetId });
       return status;
     });
   }

@@ -23,10 +23,11 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Request, Response } from 'express';
-import { Principal } from '../auth/auth.repository';
+import { Principal } from '../auth/principal';
 import { CurrentUser, Roles } from '../auth/roles.decorator';
 import { DomainError } from '../common/domain-error';
-import { ApiErrors, ApiImage, ApiSignedIn } from '../common/openapi';
+import { ApiErrors, ApiSignedIn } from '../common/openapi';
+import { ApiImage } from './api-image.decorator';
 import { UuidParam } from '../common/validation';
 import { ListPhotoSetsQuery, RenditionQuery, UploadPhotoSetDto } from './dto/photo-set.dto';
 import {

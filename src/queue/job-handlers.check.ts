@@ -20,7 +20,10 @@ export function findMissingOrDuplicateHandlers(handled: string[]): string[] {
   return problems;
 }
 
-/** A worker process refuses to start unless every queue has exactly one processor. */
+/**
+ * A worker process refuses to start unless every queue has exactly one processor; an api-only
+ * process refuses to start with any (WorkersModule must not be loaded there).
+ */
 @Injectable()
 export class JobHandlersCheck implements OnApplicationBootstrap {
   constructor(
@@ -30,7 +33,6 @@ export class JobHandlersCheck implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.role === 'api') return;
     const handled = this.discovery
       .getProviders()
       .map((wrapper) => wrapper.metatype)
@@ -40,6 +42,10 @@ export class JobHandlersCheck implements OnApplicationBootstrap {
       )
       .filter((meta): meta is { name?: string } => !!meta)
       .map((meta) => meta.name ?? '');
+    if (this.config.role === 'api') {
+      if (handled.length) throw new Error(`an api process has job handlers: ${handled.join(', ')}`);
+      return;
+    }
     const problems = findMissingOrDuplicateHandlers(handled);
     if (problems.length) {
       throw new Error(`job handlers are not one per queue: ${problems.join('; ')}`);

@@ -1,6 +1,5 @@
 import { getQueueToken } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Inject, Injectable, Provider } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
 import { jobId } from './job-id';
 import { ALL_QUEUES, JobPayload, QueueName } from './queue-names';
@@ -20,20 +19,24 @@ export interface EnqueueOptions {
   delay?: number;
 }
 
+const QUEUES = Symbol('QUEUES');
+
+/** Every queue of ALL_QUEUES by name, injected once (BullModule.registerQueue provides each). */
+export const QUEUES_PROVIDER: Provider = {
+  provide: QUEUES,
+  inject: ALL_QUEUES.map((name) => getQueueToken(name)),
+  useFactory: (...queues: Queue[]): ReadonlyMap<QueueName, Queue> =>
+    new Map(ALL_QUEUES.map((name, index) => [name, queues[index]])),
+};
+
 /** The one way work enters the queues: deterministic ids, retries and retention set here. */
 @Injectable()
 export class QueueProducer {
-  private readonly queues = new Map<QueueName, Queue>();
-
-  constructor(private readonly moduleRef: ModuleRef) {}
+  constructor(@Inject(QUEUES) private readonly queues: ReadonlyMap<QueueName, Queue>) {}
 
   queue(name: QueueName): Queue {
-    let queue = this.queues.get(name);
-    if (!queue) {
-      if (!ALL_QUEUES.includes(name)) throw new Error(`unknown queue ${name}`);
-      queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
-      this.queues.set(name, queue);
-    }
+    const queue = this.queues.get(name);
+    if (!queue) throw new Error(`unknown queue ${name}`);
     return queue;
   }
 

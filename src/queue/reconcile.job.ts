@@ -1,41 +1,17 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { DecoratedMethod, findDecoratedMethods } from '../common/decorated-methods';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { QueueProducer } from './queue.producer';
 import { QueueName } from './queue-names';
-
-/**
- * A feature's answer to "what does the database say is pending?": it re-enqueues each pending
- * item through QueueProducer.ensure and returns how many it had to add or retry.
- */
-export type Reconciler = (producer: QueueProducer) => Promise<number>;
-
-/** Features register their reconcilers here at start-up. */
-@Injectable()
-export class ReconcileRegistry {
-  private readonly reconcilers = new Map<string, Reconciler>();
-
-  register(name: string, reconciler: Reconciler): void {
-    this.reconcilers.set(name, reconciler);
-  }
-
-  async runAll(producer: QueueProducer): Promise<Record<string, number>> {
-    const result: Record<string, number> = {};
-    for (const [name, reconciler] of this.reconcilers) result[name] = await reconciler(producer);
-    return result;
-  }
-}
+import { RECONCILER } from './reconciler.decorator';
 
 /**
  * Postgres is the truth and Redis only carries work: every minute this job re-enqueues whatever
- * the database says is pending, so a flushed or restarted Redis loses nothing.
+ * the database says is pending, so a flushed or restarted Redis loses nothing. What is pending is
+ * each feature's @Reconciler() methods' answer.
  */
 @Processor(QueueName.Reconcile)
 export class ReconcileProcessor
@@ -44,10 +20,13 @@ export class ReconcileProcessor
 {
   private readonly logger = new Logger(ReconcileProcessor.name);
   private scheduleCheck?: NodeJS.Timeout;
+  private reconcilers?: DecoratedMethod<string>[];
 
   constructor(
-    private readonly registry: ReconcileRegistry,
     private readonly producer: QueueProducer,
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
@@ -88,7 +67,17 @@ export class ReconcileProcessor
   }
 
   async process(): Promise<Record<string, number>> {
-    const result = await this.registry.runAll(this.producer);
+    // Found on first use: BullMQ may hand over a job before the application finished booting.
+    this.reconcilers ??= findDecoratedMethods<string>(
+      this.discovery,
+      this.scanner,
+      this.reflector,
+      RECONCILER,
+    );
+    const result: Record<string, number> = {};
+    for (const reconciler of this.reconcilers) {
+      result[reconciler.metadata] = (await reconciler.call(this.producer)) as number;
+    }
     const total = Object.values(result).reduce((sum, n) => sum + n, 0);
     if (total > 0) this.logger.warn({ result }, 're-enqueued work that Redis had lost');
     return result;

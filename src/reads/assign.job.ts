@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { JobPayload, QueueName } from '../queue/queue-names';
-import { READ_JOB_WORKER_OPTIONS } from './worker-options';
+import { READ_JOB_WORKER_OPTIONS } from '../queue/worker-options';
 import { AssignmentService, AssignOutcome } from './assignment.service';
 
 /** Gives a ready photo set to two raters. Idempotent: see AssignmentService.assign. */

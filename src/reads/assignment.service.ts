@@ -1,18 +1,17 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service';
 import { TransactionService } from '../database/transaction.service';
 import { QueueProducer } from '../queue/queue.producer';
 import { QueueName } from '../queue/queue-names';
-import { ReconcileRegistry } from '../queue/reconcile.job';
-import { MembershipChange, StudiesService } from '../studies/studies.service';
+import { Reconciler } from '../queue/reconciler.decorator';
+import { OnDomainEvent } from '../events/domain-event.decorator';
+import { MembershipChange } from '../studies/study.events';
 import { withDefaults } from '../studies/study-settings';
-import { UsersService } from '../users/users.service';
 import { AfterCommit } from '../database/after-commit';
 import { AssignmentRepository } from './assignment.repository';
 import { choosePair, chooseReplacement } from './pairing';
-import { PhotoAccess } from './photo-access';
 import { newReadCode } from './read-code';
 import { ReadsRepository } from './reads.repository';
 
@@ -26,31 +25,17 @@ export type ReassignOutcome = 'reassigned' | 'no-replacement' | 'not-needed';
  * the partial unique indexes on read_tasks are the last line of defence.
  */
 @Injectable()
-export class AssignmentService implements OnModuleInit {
+export class AssignmentService {
   private readonly logger = new Logger(AssignmentService.name);
 
   constructor(
     private readonly reads: ReadsRepository,
     private readonly assignment: AssignmentRepository,
-    private readonly studies: StudiesService,
-    private readonly users: UsersService,
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
     private readonly producer: QueueProducer,
     private readonly afterCommit: AfterCommit,
-    private readonly reconcilers: ReconcileRegistry,
-    private readonly photos: PhotoAccess,
   ) {}
-
-  onModuleInit(): void {
-    this.users.onUserDeactivated((tx, userId) => this.onRaterGone(tx, userId));
-    this.studies.onMembershipChanged((tx, change) => this.onMembershipChanged(tx, change));
-    this.reconcilers.register('reads', (producer) => this.reconcile(producer));
-    // Runs after the commit that made the set ready; the job id makes repeats harmless.
-    this.photos.onReady(async (photoSetId) => {
-      await this.enqueueAssign(photoSetId);
-    });
-  }
 
   enqueueAssign(photoSetId: string): Promise<string> {
     return this.producer.enqueue(QueueName.Assign, photoSetId, { photoSetId });
@@ -177,13 +162,22 @@ export class AssignmentService implements OnModuleInit {
 
   // ---- events --------------------------------------------------------------------------------
 
+  /** A ready set is given to two raters once it commits; the job id makes repeats harmless. */
+  @OnDomainEvent('photo-set.ready')
+  onSetReady(tx: EntityManager, { photoSetId }: { photoSetId: string }): Promise<void> {
+    this.afterCommit.run(tx, () => this.enqueueAssign(photoSetId));
+    return Promise.resolve();
+  }
+
   /** A deactivated user's open tasks move on, in every study, once the deactivation commits. */
-  private async onRaterGone(tx: EntityManager, userId: string): Promise<void> {
+  @OnDomainEvent('user.deactivated')
+  async onRaterGone(tx: EntityManager, { userId }: { userId: string }): Promise<void> {
     const taskIds = await this.reads.openTasksOf(tx, userId);
     this.afterCommit.run(tx, () => this.enqueueReassign(taskIds));
   }
 
-  private async onMembershipChanged(tx: EntityManager, change: MembershipChange): Promise<void> {
+  @OnDomainEvent('study.membership-changed')
+  async onMembershipChanged(tx: EntityManager, change: MembershipChange): Promise<void> {
     if (change.removedRoles.includes('rater')) {
       const taskIds = await this.reads.openTasksOf(tx, change.userId, change.studyId);
       this.afterCommit.run(tx, () => this.enqueueReassign(taskIds));
@@ -207,7 +201,8 @@ export class AssignmentService implements OnModuleInit {
   }
 
   /** What Postgres says is pending: unassigned sets and tasks held by someone no longer eligible. */
-  private async reconcile(producer: QueueProducer): Promise<number> {
+  @Reconciler('reads')
+  async reconcile(producer: QueueProducer): Promise<number> {
     let count = 0;
     const manager = this.tx.manager;
     for (const id of await this.assignment.setsAwaitingRaters(manager)) {

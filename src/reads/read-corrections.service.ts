@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
-import { Principal } from '../auth/auth.repository';
-import { actorOf } from '../auth/auth.service';
+import { actorOf, Principal } from '../auth/principal';
 import { conflict, notFound } from '../common/domain-error';
 import { queryRows } from '../database/query-rows';
 import { TransactionService } from '../database/transaction.service';

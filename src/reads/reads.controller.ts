@@ -5,7 +5,6 @@ import {
   Headers,
   HttpCode,
   Param,
-  ParseEnumPipe,
   Post,
   Put,
   Query,
@@ -21,13 +20,14 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Request, Response } from 'express';
-import { Principal } from '../auth/auth.repository';
+import { Principal } from '../auth/principal';
 import { CurrentUser, Roles } from '../auth/roles.decorator';
-import { invalid, notFound } from '../common/domain-error';
-import { ApiErrors, ApiImage, ApiSignedIn } from '../common/openapi';
+import { invalid } from '../common/domain-error';
+import { ApiErrors, ApiSignedIn } from '../common/openapi';
+import { ApiImage } from '../photo-sets/api-image.decorator';
 import { UuidParam } from '../common/validation';
-import { RENDITION_SIZES, RenditionSize } from '../photo-sets/photo-image.entity';
-import { View, VIEWS } from '../photo-sets/photo-set.entity';
+import { renditionSize, sendBlindedImage, ViewParam } from '../blinded-images/blinded-image';
+import { View } from '../photo-sets/photo-set.entity';
 import {
   ReadQueueDto,
   ReadTaskDto,
@@ -35,23 +35,9 @@ import {
   SubmittedScoreDto,
 } from './dto/read-responses.dto';
 import { DraftDto, ReopenDto, ScoresDto } from './dto/scores.dto';
-import { sendBlindedImage } from './image-response';
 import { ReadCorrectionsService, ReopenedRead } from './read-corrections.service';
 import { ReadTaskView } from './read-task.view';
 import { ReadQueue, ReadsService, SubmittedScore } from './reads.service';
-
-/** Unknown views are 404 like unknown tasks: the URL space reveals nothing. */
-export const ViewParam = new ParseEnumPipe(Object.fromEntries(VIEWS.map((view) => [view, view])), {
-  exceptionFactory: () => notFound('Not found'),
-});
-
-export function renditionSize(size: string | undefined): RenditionSize {
-  if (size === undefined) return 'display';
-  if (!(RENDITION_SIZES as readonly string[]).includes(size)) {
-    throw invalid([`size must be one of ${RENDITION_SIZES.join(', ')}`]);
-  }
-  return size as RenditionSize;
-}
 
 export function idempotencyKey(header: string | undefined): string | null {
   if (header === undefined || header === '') return null;

@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
-import { Principal } from '../auth/auth.repository';
-import { actorOf } from '../auth/auth.service';
+import { actorOf, Principal } from '../auth/principal';
 import { conflict, notFound } from '../common/domain-error';
 import { TransactionService } from '../database/transaction.service';
 import { evaluateJobVersion } from '../adjudication/evaluate-version';
@@ -13,8 +12,8 @@ import { QueueProducer } from '../queue/queue.producer';
 import { QueueName } from '../queue/queue-names';
 import { AfterCommit } from '../database/after-commit';
 import { DraftDto, ScoresDto } from './dto/scores.dto';
-import { Rendition } from './image-response';
-import { PhotoAccess } from './photo-access';
+import { Rendition } from '../blinded-images/blinded-image';
+import { PhotoImagesService } from '../photo-sets/photo-images.service';
 import { ReadsRepository, ReadCounts } from './reads.repository';
 import { ReadTaskEntity } from './read-task.entity';
 import { toReadTaskView, ReadTaskView } from './read-task.view';
@@ -44,7 +43,7 @@ function sameScores(a: RegionScores, b: RegionScores): boolean {
 export class ReadsService {
   constructor(
     private readonly reads: ReadsRepository,
-    private readonly images: PhotoAccess,
+    private readonly images: PhotoImagesService,
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
     private readonly producer: QueueProducer,

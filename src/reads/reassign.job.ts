@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { JobPayload, QueueName } from '../queue/queue-names';
-import { READ_JOB_WORKER_OPTIONS } from './worker-options';
+import { READ_JOB_WORKER_OPTIONS } from '../queue/worker-options';
 import { AssignmentService, ReassignOutcome } from './assignment.service';
 
 /** Hands an unsubmitted task of a rater who left to another eligible rater. */

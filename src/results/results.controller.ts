@@ -9,7 +9,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import { Response } from 'express';
-import { Principal } from '../auth/auth.repository';
+import { Principal } from '../auth/principal';
 import { CurrentUser, Roles } from '../auth/roles.decorator';
 import { invalid } from '../common/domain-error';
 import { ApiErrors, ApiSignedIn } from '../common/openapi';

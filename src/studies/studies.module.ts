@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
+import { EventsModule } from '../events/events.module';
 import { UsersModule } from '../users/users.module';
 import { StudiesController } from './studies.controller';
 import { StudiesRepository } from './studies.repository';
@@ -8,7 +10,12 @@ import { StudyMemberEntity } from './study-member.entity';
 import { StudyEntity } from './study.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([StudyEntity, StudyMemberEntity]), UsersModule],
+  imports: [
+    TypeOrmModule.forFeature([StudyEntity, StudyMemberEntity]),
+    AuditModule,
+    EventsModule,
+    UsersModule,
+  ],
   controllers: [StudiesController],
   providers: [StudiesRepository, StudiesService],
   exports: [StudiesService, StudiesRepository],

@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
-import { Principal } from '../auth/auth.repository';
-import { actorOf } from '../auth/auth.service';
+import { actorOf, Principal } from '../auth/principal';
 import { conflict, invalid, notFound } from '../common/domain-error';
 import { PHOTO_SET_STATUSES } from '../common/photo-set-status';
 import { TransactionService } from '../database/transaction.service';
+import { DomainEvents } from '../events/domain-events.service';
 import { UsersRepository } from '../users/users.repository';
 import { CreateStudyDto, StudySettingsDto, UpdateStudyDto } from './dto/study.dto';
 import { MemberRow, StudiesRepository } from './studies.repository';
@@ -15,18 +15,7 @@ import { DEFAULT_STUDY_SETTINGS, StudySettings, withDefaults } from './study-set
 import { StudyEntity } from './study.entity';
 import { MemberView, StudyDetail, StudyListItem, StudyView, toStudyView } from './study.view';
 
-export interface MembershipChange {
-  studyId: string;
-  userId: string;
-  removedRoles: StudyRole[];
-  addedRoles: StudyRole[];
-}
-
-/** Called inside the transaction that changes a membership, e.g. to hand a leaving rater's work on. */
-export type MembershipChangedListener = (
-  tx: EntityManager,
-  change: MembershipChange,
-) => Promise<void>;
+export type { MembershipChange } from './study.events';
 
 /** Study roles that are about one's own tasks: being an admin does not make one a rater. */
 const OWN_WORK_ROLES: readonly StudyRole[] = ['rater', 'adjudicator'];
@@ -70,18 +59,13 @@ function mergeSettings(base: StudySettings, input: StudySettingsDto | undefined)
 
 @Injectable()
 export class StudiesService {
-  private readonly membershipListeners: MembershipChangedListener[] = [];
-
   constructor(
     private readonly studies: StudiesRepository,
     private readonly users: UsersRepository,
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
+    private readonly events: DomainEvents,
   ) {}
-
-  onMembershipChanged(listener: MembershipChangedListener): void {
-    this.membershipListeners.push(listener);
-  }
 
   /**
    * The study, if the caller may act in it with one of `roles`; otherwise 404, so outsiders
@@ -237,9 +221,12 @@ export class StudiesService {
       const removedRoles = previous.filter((role) => !roles.includes(role));
       await this.studies.upsertMember(tx, studyId, userId, roles);
       if (addedRoles.length || removedRoles.length || !existing) {
-        for (const listener of this.membershipListeners) {
-          await listener(tx, { studyId, userId, removedRoles, addedRoles });
-        }
+        await this.events.publish(tx, 'study.membership-changed', {
+          studyId,
+          userId,
+          removedRoles,
+          addedRoles,
+        });
         await this.audit.record(tx, {
           actor: actorOf(principal, 'admin'),
           action: AuditAction.MembershipChanged,
@@ -263,9 +250,12 @@ export class StudiesService {
       const existing = await this.studies.memberForUpdate(tx, studyId, userId);
       if (!existing) throw notFound('Member not found');
       await this.studies.removeMember(tx, studyId, userId);
-      for (const listener of this.membershipListeners) {
-        await listener(tx, { studyId, userId, removedRoles: existing.roles, addedRoles: [] });
-      }
+      await this.events.publish(tx, 'study.membership-changed', {
+        studyId,
+        userId,
+        removedRoles: existing.roles,
+        addedRoles: [],
+      });
       await this.audit.record(tx, {
         actor: actorOf(principal, 'admin'),
         action: AuditAction.MembershipRemoved,

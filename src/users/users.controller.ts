@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Principal } from '../auth/auth.repository';
+import { Principal } from '../auth/principal';
 import { CurrentUser, Roles } from '../auth/roles.decorator';
 import { ApiErrors, ApiSignedIn } from '../common/openapi';
 import { UuidParam } from '../common/validation';

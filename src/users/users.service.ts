@@ -1,37 +1,31 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service';
-import { AuthRepository, Principal } from '../auth/auth.repository';
-import { actorOf, assertPasswordStrength, revokeTokensForNewPassword } from '../auth/auth.service';
-import { hashPassword } from '../auth/password';
+import { AuthRepository } from '../auth/auth.repository';
+import { assertPasswordStrength, hashPassword } from '../auth/password';
+import { actorOf, Principal } from '../auth/principal';
+import { revokeTokensForNewPassword } from '../auth/token-revocation';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { conflict, notFound } from '../common/domain-error';
 import { TransactionService } from '../database/transaction.service';
+import { DomainEvents } from '../events/domain-events.service';
 import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
 import { toUserView, UserView } from './user.entity';
 import { UsersRepository } from './users.repository';
 
-/** Called inside the transaction that deactivates a user, e.g. to hand their open work on. */
-export type UserDeactivatedListener = (tx: EntityManager, userId: string) => Promise<void>;
-
 @Injectable()
 export class UsersService implements OnApplicationBootstrap {
   private readonly logger = new Logger(UsersService.name);
-  private readonly deactivationListeners: UserDeactivatedListener[] = [];
 
   constructor(
     private readonly users: UsersRepository,
     private readonly auth: AuthRepository,
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
+    private readonly events: DomainEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
-
-  onUserDeactivated(listener: UserDeactivatedListener): void {
-    this.deactivationListeners.push(listener);
-  }
 
   /** First start with no accounts: create the admin named in the environment. */
   async onApplicationBootstrap(): Promise<void> {
@@ -106,9 +100,7 @@ export class UsersService implements OnApplicationBootstrap {
       // Deactivation and a new password both end the user's sessions at once.
       const sessionsEnded =
         deactivated || passwordHash !== undefined ? await this.auth.revokeAllSessions(tx, id) : 0;
-      if (deactivated) {
-        for (const listener of this.deactivationListeners) await listener(tx, id);
-      }
+      if (deactivated) await this.events.publish(tx, 'user.deactivated', { userId: id });
       // Audit events come last: each takes the chain lock until commit.
       const tokensRevoked =
         passwordHash !== undefined

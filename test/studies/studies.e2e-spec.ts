@@ -1,4 +1,5 @@
-import { Principal } from '../../src/auth/auth.repository';
+import { Principal } from '../../src/auth/principal';
+import { DomainEvents } from '../../src/events/domain-events.service';
 import { MembershipChange, StudiesService } from '../../src/studies/studies.service';
 import { Make } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -188,14 +189,24 @@ describe('studies and membership', () => {
     const admin = await make.admin();
     const study = await createStudy('S-LSN');
     const seen: (MembershipChange & { rolesInTx: string[] })[] = [];
-    t.app.get(StudiesService).onMembershipChanged(async (tx, change) => {
-      if (change.studyId !== study.id) return;
-      // Runs inside the membership transaction: it sees the change before it commits.
-      const rows: { roles: string[] }[] = await tx.query(
-        'SELECT roles FROM study_members WHERE study_id = $1 AND user_id = $2',
-        [change.studyId, change.userId],
-      );
-      seen.push({ ...change, rolesInTx: rows[0]?.roles ?? [] });
+    const events = t.app.get(DomainEvents);
+    // The listeners are the @OnDomainEvent('study.membership-changed') handlers.
+    expect(events.handlerNames('study.membership-changed')).toEqual([
+      'AssignmentService.onMembershipChanged',
+      'EvaluationService.onMembershipChanged',
+    ]);
+    const publish = events.publish.bind(events);
+    const spy = jest.spyOn(events, 'publish').mockImplementation(async (tx, name, payload) => {
+      const change = payload as MembershipChange;
+      if (name === 'study.membership-changed' && change.studyId === study.id) {
+        // Published inside the membership transaction: it sees the change before it commits.
+        const rows: { roles: string[] }[] = await tx.query(
+          'SELECT roles FROM study_members WHERE study_id = $1 AND user_id = $2',
+          [change.studyId, change.userId],
+        );
+        seen.push({ ...change, rolesInTx: rows[0]?.roles ?? [] });
+      }
+      return publish(tx, name, payload);
     });
     const user = await make.user(['rater', 'adjudicator']);
     const path = `/studies/${study.id}/members/${user.user.id}`;
@@ -214,6 +225,7 @@ describe('studies and membership', () => {
       },
       { studyId: study.id, userId, addedRoles: [], removedRoles: ['adjudicator'], rolesInTx: [] },
     ]);
+    spy.mockRestore();
   });
 
   it('a study role counts only while the user holds the matching global role', async () => {

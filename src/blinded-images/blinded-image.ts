@@ -1,6 +1,29 @@
+import { ParseEnumPipe } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { Request, Response } from 'express';
 import { Readable } from 'node:stream';
+import { invalid, notFound } from '../common/domain-error';
+import { RENDITION_SIZES, RenditionSize } from '../photo-sets/photo-image.entity';
+import { VIEWS } from '../photo-sets/photo-set.entity';
+
+/*
+ * Serving an image to a blinded reader: the rater's task (reads.controller.ts) and the
+ * adjudicator's task (adjudication.controller.ts) answer the same way, from here.
+ */
+
+/** Unknown views are 404 like unknown tasks: the URL space reveals nothing. */
+export const ViewParam = new ParseEnumPipe(Object.fromEntries(VIEWS.map((view) => [view, view])), {
+  exceptionFactory: () => notFound('Not found'),
+});
+
+/** The `size` query parameter; `display` when absent. */
+export function renditionSize(size: string | undefined): RenditionSize {
+  if (size === undefined) return 'display';
+  if (!(RENDITION_SIZES as readonly string[]).includes(size)) {
+    throw invalid([`size must be one of ${RENDITION_SIZES.join(', ')}`]);
+  }
+  return size as RenditionSize;
+}
 
 export interface Rendition {
   body: Buffer | Readable;

@@ -14,6 +14,7 @@ import { AdjudicationController } from './adjudication.controller';
 import { AdjudicationRepository } from './adjudication.repository';
 import { AdjudicationService } from './adjudication.service';
 import { EvaluationService } from './evaluation.service';
+import { FinalScoresService } from './final-scores.service';
 
 /**
  * Pair evaluation, adjudication tasks and decisions, final scores. Its job (evaluate.job.ts) runs
@@ -33,7 +34,7 @@ import { EvaluationService } from './evaluation.service';
     StudiesModule,
   ],
   controllers: [AdjudicationController],
-  providers: [AdjudicationRepository, AdjudicationService, EvaluationService],
+  providers: [AdjudicationRepository, AdjudicationService, EvaluationService, FinalScoresService],
   exports: [AdjudicationRepository, EvaluationService],
 })
 export class AdjudicationModule {}

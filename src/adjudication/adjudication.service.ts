@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { actorOf, Principal } from '../auth/principal';
@@ -8,13 +9,14 @@ import { RenditionSize } from '../photo-sets/photo-image.entity';
 import { View } from '../photo-sets/photo-set.entity';
 import { Rendition } from '../blinded-images/blinded-image';
 import { PhotoImagesService } from '../photo-sets/photo-images.service';
-import { ReadsRepository } from '../reads/reads.repository';
-import { computeSalt, RegionScores } from '../reads/salt';
+import { PhotoSetsRepository } from '../photo-sets/photo-sets.repository';
+import { computeSalt, RegionScores } from '../scoring/salt';
 import { StudiesService } from '../studies/studies.service';
 import { AdjudicationTaskEntity } from './adjudication.entities';
 import { AdjudicationCounts, AdjudicationRepository } from './adjudication.repository';
 import { AdjudicationTaskView, decisionView, imageUrls } from './adjudication-task.view';
 import { DecisionDto } from './dto/decision.dto';
+import { FinalScoresService } from './final-scores.service';
 
 export interface AdjudicationQueue {
   items: { id: string; code: string; status: string }[];
@@ -28,12 +30,26 @@ export interface DecisionResult {
 
 const NOT_FOUND = 'Adjudication not found';
 
+/** The adjudicator's own scores: required with choice 'own', refused with A or B. */
+function ownScores(input: DecisionDto): RegionScores | null {
+  if (input.choice === 'own' && !input.scores) {
+    throw invalid(["scores are required when choice is 'own'"]);
+  }
+  if (input.choice !== 'own' && input.scores) {
+    throw invalid(["scores must be omitted unless choice is 'own'"]);
+  }
+  if (!input.scores) return null;
+  const { top, back, left, right } = input.scores;
+  return { top, back, left, right };
+}
+
 /** The adjudicator's side: their own tasks only, anything else is 404. */
 @Injectable()
 export class AdjudicationService {
   constructor(
     private readonly adjudication: AdjudicationRepository,
-    private readonly reads: ReadsRepository,
+    private readonly photoSets: PhotoSetsRepository,
+    private readonly finalScores: FinalScoresService,
     private readonly studies: StudiesService,
     private readonly images: PhotoImagesService,
     private readonly tx: TransactionService,
@@ -68,41 +84,18 @@ export class AdjudicationService {
   }
 
   async decide(principal: Principal, taskId: string, input: DecisionDto): Promise<DecisionResult> {
-    if (input.choice === 'own' && !input.scores) {
-      throw invalid(["scores are required when choice is 'own'"]);
-    }
-    if (input.choice !== 'own' && input.scores) {
-      throw invalid(["scores must be omitted unless choice is 'own'"]);
-    }
-    const own: RegionScores | null = input.scores
-      ? {
-          top: input.scores.top,
-          back: input.scores.back,
-          left: input.scores.left,
-          right: input.scores.right,
-        }
-      : null;
+    const own = ownScores(input);
     const rationale = input.rationale.trim();
     return this.tx.run(async (tx) => {
-      const peek = await this.adjudication.ownTask(principal.userId, taskId, tx);
-      if (!peek) throw notFound(NOT_FOUND);
-      await this.reads.lockPhotoSet(tx, peek.photoSetId);
-      const settings = await this.studies.getSettings(peek.studyId, tx);
-      if (input.choice === 'own' && settings.adjudication !== 'select-or-own') {
-        throw invalid(["choice 'own' is not allowed in this study: choose A or B"]);
-      }
-      const task = await this.adjudication.markDecided(tx, taskId, principal.userId);
-      if (!task) throw conflict('This adjudication has already been decided');
+      const task = await this.claimTask(tx, principal, taskId, input.choice);
       const evaluation = await this.adjudication.evaluationById(tx, task.evaluationId);
-      const salt =
-        input.choice === 'own'
-          ? computeSalt(own as RegionScores)
-          : (
-              await this.adjudication.scoresOfRead(
-                tx,
-                input.choice === 'A' ? evaluation.readAId : evaluation.readBId,
-              )
-            ).salt;
+      const chosenReadId =
+        input.choice === 'A'
+          ? evaluation.readAId
+          : input.choice === 'B'
+            ? evaluation.readBId
+            : null;
+      const salt = await this.decidedSalt(tx, own, chosenReadId);
       const decision = await this.adjudication.insertDecision(tx, {
         adjudicationTaskId: task.id,
         photoSetId: task.photoSetId,
@@ -112,14 +105,6 @@ export class AdjudicationService {
         salt,
         rationale,
       });
-      const final = await this.adjudication.insertFinal(tx, {
-        photoSetId: task.photoSetId,
-        salt,
-        source: 'adjudicated',
-        evaluationId: evaluation.id,
-        adjudicationDecisionId: decision.id,
-      });
-      await this.reads.moveSet(tx, task.photoSetId, ['adjudicating'], 'final');
       const actor = actorOf(principal, 'adjudicator');
       await this.audit.record(tx, {
         actor,
@@ -132,33 +117,56 @@ export class AdjudicationService {
           adjudicationTaskId: task.id,
           decisionId: decision.id,
           choice: input.choice,
-          readId:
-            input.choice === 'A'
-              ? evaluation.readAId
-              : input.choice === 'B'
-                ? evaluation.readBId
-                : null,
+          readId: chosenReadId,
           ...(own ?? {}),
           salt,
         },
         reason: rationale,
       });
-      await this.audit.record(tx, {
-        actor,
-        action: AuditAction.ResultFinalized,
-        entityType: 'photo-set',
-        entityId: task.photoSetId,
+      await this.finalScores.finalize(tx, {
+        photoSetId: task.photoSetId,
         studyId: task.studyId,
-        after: {
-          photoSetId: task.photoSetId,
-          finalScoreId: final.id,
-          version: final.version,
-          salt,
-          source: 'adjudicated',
-        },
+        salt,
+        source: 'adjudicated',
+        evaluationId: evaluation.id,
+        adjudicationDecisionId: decision.id,
+        actor,
       });
       return { finalSalt: salt, decidedAt: decision.decidedAt.toISOString() };
     });
+  }
+
+  /** The decided SALT: the adjudicator's own, or the chosen read's as it was stored. */
+  private async decidedSalt(
+    tx: EntityManager,
+    own: RegionScores | null,
+    readId: string | null,
+  ): Promise<number> {
+    if (own) return computeSalt(own);
+    if (readId === null) throw new Error('a decision needs own scores or a chosen read');
+    return (await this.adjudication.scoresOfRead(tx, readId)).salt;
+  }
+
+  /**
+   * Marks the caller's open task decided, under the set's row lock (as evaluation and
+   * corrections take it), once the study allows the choice.
+   */
+  private async claimTask(
+    tx: EntityManager,
+    principal: Principal,
+    taskId: string,
+    choice: DecisionDto['choice'],
+  ): Promise<AdjudicationTaskEntity> {
+    const peek = await this.adjudication.ownTask(principal.userId, taskId, tx);
+    if (!peek) throw notFound(NOT_FOUND);
+    await this.photoSets.lockSet(tx, peek.photoSetId);
+    const settings = await this.studies.getSettings(peek.studyId, tx);
+    if (choice === 'own' && settings.adjudication !== 'select-or-own') {
+      throw invalid(["choice 'own' is not allowed in this study: choose A or B"]);
+    }
+    const task = await this.adjudication.markDecided(tx, taskId, principal.userId);
+    if (!task) throw conflict('This adjudication has already been decided');
+    return task;
   }
 
   private async view(task: AdjudicationTaskEntity): Promise<AdjudicationTaskView> {

@@ -10,12 +10,19 @@ import { OnDomainEvent } from '../events/domain-event.decorator';
 import { AfterCommit } from '../database/after-commit';
 import { chooseReplacement } from '../reads/pairing';
 import { newReadCode } from '../reads/read-code';
+import { AssignmentRepository } from '../reads/assignment.repository';
 import { ReadsRepository } from '../reads/reads.repository';
+import { PhotoSetsRepository } from '../photo-sets/photo-sets.repository';
 import { StudiesService } from '../studies/studies.service';
 import { MembershipChange } from '../studies/study.events';
+import { PairEvaluationEntity } from './adjudication.entities';
 import { AdjudicationRepository } from './adjudication.repository';
-import { evaluatePair } from './discordance';
-import { evaluateJobVersion } from './evaluate-version';
+import { FinalScoresService } from './final-scores.service';
+import { evaluatePair } from '../scoring/discordance';
+import { evaluateJobVersion } from '../queue/evaluate-version';
+
+type SetRef = { id: string; studyId: string };
+type ScoredRead = { id: string; salt: number };
 
 export type EvaluateOutcome =
   'concordant' | 'discordant' | 'awaiting-adjudicator' | 'adjudicator-replaced' | 'not-pending';
@@ -33,6 +40,9 @@ export class EvaluationService {
   constructor(
     private readonly adjudication: AdjudicationRepository,
     private readonly reads: ReadsRepository,
+    private readonly assignment: AssignmentRepository,
+    private readonly photoSets: PhotoSetsRepository,
+    private readonly finalScores: FinalScoresService,
     private readonly studies: StudiesService,
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
@@ -42,107 +52,114 @@ export class EvaluationService {
 
   async evaluate(photoSetId: string): Promise<EvaluateOutcome> {
     return this.tx.run(async (tx) => {
-      const set = await this.reads.lockPhotoSet(tx, photoSetId);
+      const set = await this.photoSets.lockSet(tx, photoSetId);
       if (set?.status === 'adjudicating') return this.replaceGoneAdjudicator(tx, set.id);
       if (!set || set.status !== 'reading') return 'not-pending';
       // Row locks before the first audit event: the audit chain lock is held to commit, and a
-      // deactivation holding a user row lock waits for it (see ReadsRepository.lockPool).
-      await this.reads.lockPool(tx, set.studyId, 'adjudicator');
+      // deactivation holding a user row lock waits for it (see AssignmentRepository.lockPool).
+      await this.assignment.lockPool(tx, set.studyId, 'adjudicator');
       const reads = await this.reads.currentReads(tx, set.id);
       if (reads.length !== 2) return 'not-pending';
       const [readA, readB] = reads;
-      let evaluation = await this.adjudication.findEvaluation(tx, readA.id, readB.id);
-      if (!evaluation) {
-        const settings = await this.studies.getSettings(set.studyId, tx);
-        const rules = { maxDifference: settings.maxDifference, thresholds: settings.thresholds };
-        const result = evaluatePair(readA.salt, readB.salt, rules);
-        evaluation = await this.adjudication.insertEvaluation(tx, {
-          photoSetId: set.id,
-          readAId: readA.id,
-          readBId: readB.id,
-          difference: result.difference,
-          rulesFired: result.rulesFired,
-          rules,
-          outcome: result.discordant ? 'discordant' : 'concordant',
-        });
-        await this.audit.record(tx, {
-          actor: SYSTEM_ACTOR,
-          action: AuditAction.PairEvaluated,
-          entityType: 'photo-set',
-          entityId: set.id,
-          studyId: set.studyId,
-          after: {
-            photoSetId: set.id,
-            evaluationId: evaluation.id,
-            readAId: readA.id,
-            readBId: readB.id,
-            saltA: readA.salt,
-            saltB: readB.salt,
-            difference: result.difference,
-            rulesFired: result.rulesFired,
-            rules,
-            outcome: evaluation.outcome,
-          },
-        });
-        if (!result.discordant) {
-          const salt = result.concordantMean as number;
-          const final = await this.adjudication.insertFinal(tx, {
-            photoSetId: set.id,
-            salt,
-            source: 'concordant-mean',
-            evaluationId: evaluation.id,
-            adjudicationDecisionId: null,
-          });
-          await this.reads.moveSet(tx, set.id, ['reading'], 'final');
-          await this.audit.record(tx, {
-            actor: SYSTEM_ACTOR,
-            action: AuditAction.ResultFinalized,
-            entityType: 'photo-set',
-            entityId: set.id,
-            studyId: set.studyId,
-            after: {
-              photoSetId: set.id,
-              finalScoreId: final.id,
-              version: final.version,
-              salt,
-              source: 'concordant-mean',
-            },
-          });
-          return 'concordant';
-        }
+      const earlier = await this.adjudication.findEvaluation(tx, readA.id, readB.id);
+      if (earlier) {
+        // A retry after the pair was evaluated: a concordant pair is final already.
+        return earlier.outcome === 'concordant'
+          ? 'not-pending'
+          : this.assignAdjudicator(tx, set, earlier);
       }
-      if (evaluation.outcome === 'concordant') return 'not-pending';
-      // Adjudicators who held a read task on this set, even one handed on, are excluded: the
-      // adjudicator's judgement must be independent of both reads.
-      const excluded = new Set(await this.reads.everyRaterOf(tx, set.id));
-      const adjudicatorId = await this.pickAdjudicator(tx, set.studyId, excluded);
-      if (!adjudicatorId) return 'awaiting-adjudicator';
-      const task = await this.adjudication.insertTask(tx, {
+      const { evaluation, concordantMean } = await this.recordEvaluation(tx, set, readA, readB);
+      if (concordantMean === null) return this.assignAdjudicator(tx, set, evaluation);
+      await this.finalScores.finalize(tx, {
         photoSetId: set.id,
         studyId: set.studyId,
+        salt: concordantMean,
+        source: 'concordant-mean',
         evaluationId: evaluation.id,
-        adjudicatorId,
-        code: newReadCode(),
-        queueKey: Math.random(),
-      });
-      await this.reads.moveSet(tx, set.id, ['reading'], 'adjudicating');
-      await this.audit.record(tx, {
+        adjudicationDecisionId: null,
         actor: SYSTEM_ACTOR,
-        action: AuditAction.AdjudicationAssigned,
-        entityType: 'adjudication-task',
-        entityId: task.id,
-        studyId: set.studyId,
-        after: {
-          photoSetId: set.id,
-          adjudicationTaskId: task.id,
-          adjudicatorId,
-          code: task.code,
-          evaluationId: evaluation.id,
-          rulesFired: evaluation.rulesFired,
-        },
       });
-      return 'discordant';
+      return 'concordant';
     });
+  }
+
+  /** Applies the study's rule in force now to the pair, and records the evaluation. */
+  private async recordEvaluation(
+    tx: EntityManager,
+    set: SetRef,
+    readA: ScoredRead,
+    readB: ScoredRead,
+  ): Promise<{ evaluation: PairEvaluationEntity; concordantMean: number | null }> {
+    const settings = await this.studies.getSettings(set.studyId, tx);
+    const rules = { maxDifference: settings.maxDifference, thresholds: settings.thresholds };
+    const result = evaluatePair(readA.salt, readB.salt, rules);
+    const evaluation = await this.adjudication.insertEvaluation(tx, {
+      photoSetId: set.id,
+      readAId: readA.id,
+      readBId: readB.id,
+      difference: result.difference,
+      rulesFired: result.rulesFired,
+      rules,
+      outcome: result.discordant ? 'discordant' : 'concordant',
+    });
+    await this.audit.record(tx, {
+      actor: SYSTEM_ACTOR,
+      action: AuditAction.PairEvaluated,
+      entityType: 'photo-set',
+      entityId: set.id,
+      studyId: set.studyId,
+      after: {
+        photoSetId: set.id,
+        evaluationId: evaluation.id,
+        readAId: readA.id,
+        readBId: readB.id,
+        saltA: readA.salt,
+        saltB: readB.salt,
+        difference: result.difference,
+        rulesFired: result.rulesFired,
+        rules,
+        outcome: evaluation.outcome,
+      },
+    });
+    return { evaluation, concordantMean: result.concordantMean };
+  }
+
+  /** A discordant pair goes to an adjudicator, or waits when none may take it. */
+  private async assignAdjudicator(
+    tx: EntityManager,
+    set: SetRef,
+    evaluation: PairEvaluationEntity,
+  ): Promise<EvaluateOutcome> {
+    // Adjudicators who held a read task on this set, even one handed on, are excluded: the
+    // adjudicator's judgement must be independent of both reads.
+    const excluded = new Set(await this.assignment.everyRaterOf(tx, set.id));
+    const adjudicatorId = await this.pickAdjudicator(tx, set.studyId, excluded);
+    if (!adjudicatorId) return 'awaiting-adjudicator';
+    const task = await this.adjudication.insertTask(tx, {
+      photoSetId: set.id,
+      studyId: set.studyId,
+      evaluationId: evaluation.id,
+      adjudicatorId,
+      code: newReadCode(),
+      queueKey: Math.random(),
+    });
+    await this.photoSets.transition(tx, set.id, 'reading', 'adjudicating');
+    await this.audit.record(tx, {
+      actor: SYSTEM_ACTOR,
+      action: AuditAction.AdjudicationAssigned,
+      entityType: 'adjudication-task',
+      entityId: task.id,
+      studyId: set.studyId,
+      after: {
+        photoSetId: set.id,
+        adjudicationTaskId: task.id,
+        adjudicatorId,
+        code: task.code,
+        evaluationId: evaluation.id,
+        rulesFired: evaluation.rulesFired,
+      },
+    });
+    return 'discordant';
   }
 
   private async pickAdjudicator(
@@ -164,11 +181,11 @@ export class EvaluationService {
   ): Promise<EvaluateOutcome> {
     const task = await this.adjudication.openTaskOfSet(tx, photoSetId);
     if (!task) return 'not-pending';
-    await this.reads.lockPool(tx, task.studyId, 'adjudicator');
+    await this.assignment.lockPool(tx, task.studyId, 'adjudicator');
     const members = await this.studies.membersWithRole(tx, task.studyId, 'adjudicator');
     if (members.some((member) => member.userId === task.adjudicatorId)) return 'not-pending';
     const excluded = new Set([
-      ...(await this.reads.everyRaterOf(tx, photoSetId)),
+      ...(await this.assignment.everyRaterOf(tx, photoSetId)),
       task.adjudicatorId,
     ]);
     const adjudicatorId = await this.pickAdjudicator(tx, task.studyId, excluded);

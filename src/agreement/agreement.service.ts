@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Principal } from '../auth/principal';
-import { SEVERITY_SCALES } from '../results/severity';
+import { SEVERITY_SCALES } from '../scoring/severity';
 import { StudiesService } from '../studies/studies.service';
 import { AgreementReport, agreementReport } from './agreement-report';
 import { AgreementRepository } from './agreement.repository';

@@ -8,9 +8,10 @@ import { QueueName } from '../queue/queue-names';
 import { Reconciler } from '../queue/reconciler.decorator';
 import { OnDomainEvent } from '../events/domain-event.decorator';
 import { MembershipChange } from '../studies/study.events';
-import { withDefaults } from '../studies/study-settings';
+import { PhotoSetsRepository } from '../photo-sets/photo-sets.repository';
+import { StudySettings, withDefaults } from '../studies/study-settings';
 import { AfterCommit } from '../database/after-commit';
-import { AssignmentRepository } from './assignment.repository';
+import { AssignmentRepository, LockedPhotoSet } from './assignment.repository';
 import { choosePair, chooseReplacement } from './pairing';
 import { newReadCode } from './read-code';
 import { ReadsRepository } from './reads.repository';
@@ -31,6 +32,7 @@ export class AssignmentService {
   constructor(
     private readonly reads: ReadsRepository,
     private readonly assignment: AssignmentRepository,
+    private readonly photoSets: PhotoSetsRepository,
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
     private readonly producer: QueueProducer,
@@ -45,72 +47,87 @@ export class AssignmentService {
 
   async assign(photoSetId: string): Promise<AssignOutcome> {
     return this.tx.run(async (tx) => {
-      const set = await this.reads.lockForAssignment(tx, photoSetId);
+      const set = await this.assignment.lockForAssignment(tx, photoSetId);
       if (!set || (set.status !== 'ready' && set.status !== 'awaiting-raters')) {
         return 'not-pending';
       }
       // The study settings at assignment time decide the pairing.
-      const settings = withDefaults(set.settings);
-      const perSubject = settings.pairing === 'per-subject';
-      if (perSubject) await this.reads.lockSubject(tx, set.subjectId);
-      const eligible = await this.reads.eligibleRaters(tx, set.studyId);
+      const { pairing } = withDefaults(set.settings);
+      const perSubject = pairing === 'per-subject';
+      if (perSubject) await this.assignment.lockSubject(tx, set.subjectId);
+      const eligible = await this.assignment.eligibleRaters(tx, set.studyId);
       const pair = choosePair({
-        mode: settings.pairing,
+        mode: pairing,
         eligible,
-        subjectPair: perSubject ? await this.reads.subjectPair(tx, set.subjectId, set.id) : null,
+        subjectPair: perSubject
+          ? await this.assignment.subjectPair(tx, set.subjectId, set.id)
+          : null,
       });
-      if (!pair) {
-        // Not an error: the set waits and is assigned once raters join (listener + reconciler).
-        if (await this.reads.moveSet(tx, set.id, ['ready'], 'awaiting-raters')) {
-          await this.audit.record(tx, {
-            actor: SYSTEM_ACTOR,
-            action: AuditAction.SetAwaitingRaters,
-            entityType: 'photo-set',
-            entityId: set.id,
-            studyId: set.studyId,
-            before: { status: 'ready' },
-            after: {
-              photoSetId: set.id,
-              status: 'awaiting-raters',
-              eligibleRaters: eligible.length,
-            },
-          });
-        }
-        return 'awaiting-raters';
-      }
-      const tasks = await this.reads.insertPair(
-        tx,
-        set.id,
-        set.studyId,
-        [set.status],
-        pair.map((raterId, index) => ({
-          slot: (index + 1) as 1 | 2,
-          raterId,
-          readCode: newReadCode(),
-          queueKey: Math.random(),
-        })),
-      );
-      if (tasks.length !== 2) return 'not-pending';
-      // Audit events last: the audit chain lock is held from the first append to the commit.
-      for (const task of tasks) {
-        await this.audit.record(tx, {
-          actor: SYSTEM_ACTOR,
-          action: AuditAction.ReadAssigned,
-          entityType: 'read-task',
-          entityId: task.id,
-          studyId: set.studyId,
-          after: {
-            photoSetId: set.id,
-            readTaskId: task.id,
-            slot: task.slot,
-            raterId: task.raterId,
-            readCode: task.readCode,
-            pairing: settings.pairing,
-          },
-        });
-      }
-      return 'assigned';
+      if (!pair) return this.awaitRaters(tx, set, eligible.length);
+      return this.startReading(tx, set, pair, pairing);
     });
+  }
+
+  /** Not an error: the set waits and is assigned once raters join (event + reconciler). */
+  private async awaitRaters(
+    tx: EntityManager,
+    set: LockedPhotoSet,
+    eligibleRaters: number,
+  ): Promise<AssignOutcome> {
+    if (await this.photoSets.transition(tx, set.id, ['ready'], 'awaiting-raters')) {
+      await this.audit.record(tx, {
+        actor: SYSTEM_ACTOR,
+        action: AuditAction.SetAwaitingRaters,
+        entityType: 'photo-set',
+        entityId: set.id,
+        studyId: set.studyId,
+        before: { status: 'ready' },
+        after: { photoSetId: set.id, status: 'awaiting-raters', eligibleRaters },
+      });
+    }
+    return 'awaiting-raters';
+  }
+
+  /** The set moves to reading with both tasks of its pair, each under a fresh read code. */
+  private async startReading(
+    tx: EntityManager,
+    set: LockedPhotoSet,
+    pair: [string, string],
+    pairing: StudySettings['pairing'],
+  ): Promise<AssignOutcome> {
+    if (!(await this.photoSets.transition(tx, set.id, set.status, 'reading'))) {
+      return 'not-pending';
+    }
+    const tasks = await this.assignment.insertPair(
+      tx,
+      set.id,
+      set.studyId,
+      pair.map((raterId, index) => ({
+        slot: (index + 1) as 1 | 2,
+        raterId,
+        readCode: newReadCode(),
+        queueKey: Math.random(),
+      })),
+    );
+    // Audit events last: the audit chain lock is held from the first append to the commit.
+    for (const task of tasks) {
+      await this.audit.record(tx, {
+        actor: SYSTEM_ACTOR,
+        action: AuditAction.ReadAssigned,
+        entityType: 'read-task',
+        entityId: task.id,
+        studyId: set.studyId,
+        after: {
+          photoSetId: set.id,
+          readTaskId: task.id,
+          slot: task.slot,
+          raterId: task.raterId,
+          readCode: task.readCode,
+          pairing,
+        },
+      });
+    }
+    return 'assigned';
   }
 
   // ---- reassign ------------------------------------------------------------------------------
@@ -120,17 +137,17 @@ export class AssignmentService {
       const peek = await this.reads.taskById(tx, readTaskId);
       if (!peek || peek.status !== 'assigned') return 'not-needed';
       // Same lock order as assignment and submission: the set first, then the task.
-      await this.reads.lockPhotoSet(tx, peek.photoSetId);
+      await this.photoSets.lockSet(tx, peek.photoSetId);
       const task = await this.reads.lockTask(tx, readTaskId);
       if (!task || task.status !== 'assigned') return 'not-needed';
-      const eligible = await this.reads.eligibleRaters(tx, task.studyId);
+      const eligible = await this.assignment.eligibleRaters(tx, task.studyId);
       if (eligible.some((rater) => rater.raterId === task.raterId)) return 'not-needed';
       // Nobody who ever held a task on this set may take it: they have seen the images already.
-      const excluded = new Set(await this.reads.everyRaterOf(tx, task.photoSetId));
+      const excluded = new Set(await this.assignment.everyRaterOf(tx, task.photoSetId));
       const replacement = chooseReplacement(eligible, excluded);
       if (!replacement) return 'no-replacement';
-      await this.reads.markReassigned(tx, task.id);
-      const next = await this.reads.insertTask(tx, {
+      await this.assignment.markReassigned(tx, task.id);
+      const next = await this.assignment.insertTask(tx, {
         photoSetId: task.photoSetId,
         studyId: task.studyId,
         slot: task.slot,
@@ -172,14 +189,14 @@ export class AssignmentService {
   /** A deactivated user's open tasks move on, in every study, once the deactivation commits. */
   @OnDomainEvent('user.deactivated')
   async onRaterGone(tx: EntityManager, { userId }: { userId: string }): Promise<void> {
-    const taskIds = await this.reads.openTasksOf(tx, userId);
+    const taskIds = await this.assignment.openTasksOf(tx, userId);
     this.afterCommit.run(tx, () => this.enqueueReassign(taskIds));
   }
 
   @OnDomainEvent('study.membership-changed')
   async onMembershipChanged(tx: EntityManager, change: MembershipChange): Promise<void> {
     if (change.removedRoles.includes('rater')) {
-      const taskIds = await this.reads.openTasksOf(tx, change.userId, change.studyId);
+      const taskIds = await this.assignment.openTasksOf(tx, change.userId, change.studyId);
       this.afterCommit.run(tx, () => this.enqueueReassign(taskIds));
     }
     if (change.addedRoles.includes('rater')) {

@@ -3,8 +3,8 @@ import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { actorOf, Principal } from '../auth/principal';
 import { conflict, notFound } from '../common/domain-error';
-import { queryRows } from '../database/query-rows';
 import { TransactionService } from '../database/transaction.service';
+import { PhotoSetsRepository } from '../photo-sets/photo-sets.repository';
 import { ReadsRepository } from './reads.repository';
 
 export interface ReopenedRead {
@@ -22,6 +22,7 @@ export interface ReopenedRead {
 export class ReadCorrectionsService {
   constructor(
     private readonly reads: ReadsRepository,
+    private readonly photoSets: PhotoSetsRepository,
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
   ) {}
@@ -30,22 +31,17 @@ export class ReadCorrectionsService {
     return this.tx.run(async (tx) => {
       const peek = await this.reads.taskById(tx, taskId);
       if (!peek || peek.status === 'reassigned') throw notFound('Read not found');
-      await this.reads.lockPhotoSet(tx, peek.photoSetId);
+      await this.photoSets.lockSet(tx, peek.photoSetId);
       const task = await this.reads.lockTask(tx, taskId);
       if (!task || task.status !== 'submitted') {
         throw conflict('Only a submitted read can be reopened');
       }
-      const openAdjudication = await queryRows(
-        tx,
-        `SELECT 1 FROM adjudication_tasks WHERE photo_set_id = $1 AND status = 'open'`,
-        [task.photoSetId],
-      );
-      if (openAdjudication.length) {
+      if (await this.reads.hasOpenAdjudication(tx, task.photoSetId)) {
         throw conflict('The pair is with an adjudicator; reopen it after the decision');
       }
       await this.reads.reopen(tx, task.id, reason.trim());
       // A final set goes back to reading until the corrected read is in and evaluated again.
-      await this.reads.moveSet(tx, task.photoSetId, ['final', 'reading'], 'reading');
+      await this.photoSets.transition(tx, task.photoSetId, ['final', 'reading'], 'reading');
       await this.audit.record(tx, {
         actor: actorOf(principal, 'admin'),
         action: AuditAction.ReadReopened,

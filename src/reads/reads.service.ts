@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { actorOf, Principal } from '../auth/principal';
 import { conflict, notFound } from '../common/domain-error';
 import { TransactionService } from '../database/transaction.service';
-import { evaluateJobVersion } from '../adjudication/evaluate-version';
+import { evaluateJobVersion } from '../queue/evaluate-version';
 import { RenditionSize } from '../photo-sets/photo-image.entity';
 import { View } from '../photo-sets/photo-set.entity';
 import { QueueProducer } from '../queue/queue.producer';
@@ -14,10 +14,11 @@ import { AfterCommit } from '../database/after-commit';
 import { DraftDto, ScoresDto } from './dto/scores.dto';
 import { Rendition } from '../blinded-images/blinded-image';
 import { PhotoImagesService } from '../photo-sets/photo-images.service';
+import { PhotoSetsRepository } from '../photo-sets/photo-sets.repository';
 import { ReadsRepository, ReadCounts } from './reads.repository';
 import { ReadTaskEntity } from './read-task.entity';
 import { toReadTaskView, ReadTaskView } from './read-task.view';
-import { computeSalt, RegionScores, SCORED_VIEWS } from './salt';
+import { computeSalt, RegionScores, SCORED_VIEWS } from '../scoring/salt';
 
 export interface ReadQueue {
   items: { id: string; readCode: string; status: string }[];
@@ -43,6 +44,7 @@ function sameScores(a: RegionScores, b: RegionScores): boolean {
 export class ReadsService {
   constructor(
     private readonly reads: ReadsRepository,
+    private readonly photoSets: PhotoSetsRepository,
     private readonly images: PhotoImagesService,
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
@@ -102,12 +104,8 @@ export class ReadsService {
     input: ScoresDto,
     idempotencyKey: string | null,
   ): Promise<SubmittedScore> {
-    const scores: RegionScores = {
-      top: input.top,
-      back: input.back,
-      left: input.left,
-      right: input.right,
-    };
+    const { top, back, left, right } = input;
+    const scores: RegionScores = { top, back, left, right };
     // The server's SALT, from the four values; nothing the client computed is trusted.
     const salt = computeSalt(scores);
     return this.tx.run(async (tx) => {
@@ -115,23 +113,12 @@ export class ReadsService {
       if (!peek) throw notFound(NOT_FOUND);
       // The set row serialises both raters' submissions, so exactly one of them sees the pair
       // complete and starts its evaluation.
-      await this.reads.lockPhotoSet(tx, peek.photoSetId);
+      await this.photoSets.lockSet(tx, peek.photoSetId);
       const task = await this.reads.lockTask(tx, taskId);
       if (!task || task.raterId !== principal.userId || task.status === 'reassigned') {
         throw notFound(NOT_FOUND);
       }
-      if (task.status === 'submitted') {
-        const earlier = await this.reads.readOf(tx, task.id, task.version);
-        if (
-          earlier &&
-          idempotencyKey !== null &&
-          earlier.idempotencyKey === idempotencyKey &&
-          sameScores(earlier, scores)
-        ) {
-          return { salt: earlier.salt, submittedAt: earlier.submittedAt.toISOString() };
-        }
-        throw conflict('This read has already been scored');
-      }
+      if (task.status === 'submitted') return this.resubmission(tx, task, scores, idempotencyKey);
       const read = await this.reads.insertRead(tx, {
         readTaskId: task.id,
         photoSetId: task.photoSetId,
@@ -163,6 +150,28 @@ export class ReadsService {
       await this.evaluateWhenPaired(tx, task);
       return { salt: read.salt, submittedAt: read.submittedAt.toISOString() };
     });
+  }
+
+  /**
+   * A submission to a task already submitted: a retry (same idempotency key, same scores) gets
+   * the first answer again; anything else is a conflict.
+   */
+  private async resubmission(
+    tx: EntityManager,
+    task: ReadTaskEntity,
+    scores: RegionScores,
+    idempotencyKey: string | null,
+  ): Promise<SubmittedScore> {
+    const earlier = await this.reads.readOf(tx, task.id, task.version);
+    if (
+      earlier &&
+      idempotencyKey !== null &&
+      earlier.idempotencyKey === idempotencyKey &&
+      sameScores(earlier, scores)
+    ) {
+      return { salt: earlier.salt, submittedAt: earlier.submittedAt.toISOString() };
+    }
+    throw conflict('This read has already been scored');
   }
 
   private async evaluateWhenPaired(tx: EntityManager, task: ReadTaskEntity): Promise<void> {

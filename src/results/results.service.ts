@@ -45,11 +45,11 @@ function toResultRead(row: ReadRow | undefined): ResultRead | null {
   return {
     raterId: row.raterId,
     raterName: row.raterName,
-    salt: Number(row.salt),
-    top: Number(row.top),
-    back: Number(row.back),
-    left: Number(row.left),
-    right: Number(row.right),
+    salt: row.salt,
+    top: row.top,
+    back: row.back,
+    left: row.left,
+    right: row.right,
     submittedAt: row.submittedAt.toISOString(),
   };
 }
@@ -99,7 +99,7 @@ export class ResultsService {
         ...set,
         readA: showReads ? toResultRead(setReads.find((read) => read.slot === 1)) : null,
         readB: showReads ? toResultRead(setReads.find((read) => read.slot === 2)) : null,
-        difference: evaluation ? Number(evaluation.difference) : null,
+        difference: evaluation?.difference ?? null,
         rulesFired: evaluation?.rulesFired ?? [],
         adjudication: adjudication
           ? {
@@ -110,7 +110,7 @@ export class ResultsService {
               decidedAt: adjudication.decidedAt?.toISOString() ?? null,
             }
           : null,
-        finalSalt: final ? Number(final.salt) : null,
+        finalSalt: final?.salt ?? null,
         source: final?.source ?? null,
       };
     });

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ADJUDICATION_CHOICES } from '../../adjudication/adjudication.entities';
-import { DISCORDANCE_RULES } from '../../adjudication/discordance';
+import { DISCORDANCE_RULES } from '../../scoring/discordance';
 import { PHOTO_SET_STATUSES } from '../../common/photo-set-status';
 import { ResultRead, ResultRow } from '../results.service';
 

@@ -8,7 +8,7 @@ import { hashPassword } from '../auth/password';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { queryRows } from '../database/query-rows';
+import { column, execute, firstRow, oneRow } from '../database/typed-query';
 import { TransactionService } from '../database/transaction.service';
 import { VIEWS } from '../photo-sets/photo-set.entity';
 import { UploadedFiles } from '../photo-sets/multipart.interceptor';
@@ -22,6 +22,7 @@ import { scalpImage } from './scalp-image';
 
 export const DEMO_STUDY_CODE = 'DEMO';
 const DEMO_LOCK = 0x5a17_0d30;
+const ID = { id: column.text() };
 
 interface DemoAccount {
   key: string;
@@ -125,15 +126,14 @@ export class DemoService implements OnApplicationBootstrap {
     coordinator: Principal;
   }> {
     // Several processes may start with SALT_DEMO=true at once: one creates, the others skip.
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [DEMO_LOCK]);
-    const [existing] = await queryRows<{ id: string }>(
-      tx,
-      `SELECT id FROM studies WHERE code = $1`,
-      [DEMO_STUDY_CODE],
-    );
+    await execute(tx, 'SELECT pg_advisory_xact_lock($1)', [DEMO_LOCK]);
+    const existing = await firstRow(tx, ID, `SELECT id FROM studies WHERE code = $1`, [
+      DEMO_STUDY_CODE,
+    ]);
     if (existing) {
-      const [coordinator] = await queryRows<{ id: string; email: string; name: string }>(
+      const coordinator = await firstRow(
         tx,
+        { id: column.text(), email: column.text(), name: column.text() },
         `SELECT u.id, u.email, u.name FROM study_members m JOIN users u ON u.id = m.user_id
           WHERE m.study_id = $1 AND 'coordinator' = ANY(m.roles) AND u.active LIMIT 1`,
         [existing.id],
@@ -198,12 +198,10 @@ export class DemoService implements OnApplicationBootstrap {
   }
 
   private async idOf(tx: EntityManager, email: string): Promise<string> {
-    const [row] = await queryRows<{ id: string }>(
-      tx,
-      `SELECT id FROM users WHERE lower(email) = lower($1)`,
-      [email],
-    );
-    return row.id;
+    const user = await oneRow(tx, ID, `SELECT id FROM users WHERE lower(email) = lower($1)`, [
+      email,
+    ]);
+    return user.id;
   }
 
   /** Through PhotoSetsService.upload, exactly as a coordinator's upload would go. */
@@ -211,8 +209,9 @@ export class DemoService implements OnApplicationBootstrap {
     const ids: string[] = [];
     for (const [subjectIndex, subjectCode] of DEMO_SUBJECTS.entries()) {
       for (const [visitIndex, { visit, date }] of DEMO_VISITS.entries()) {
-        const [existing] = await queryRows<{ id: string }>(
+        const existing = await firstRow(
           this.tx.manager,
+          ID,
           `SELECT s.id FROM photo_sets s JOIN subjects sub ON sub.id = s.subject_id
             WHERE s.study_id = $1 AND sub.code = $2 AND s.visit = $3`,
           [studyId, subjectCode, visit],

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module';
 import { ConfigError, loadConfig } from '../config/app-config';
-import { queryRows } from '../database/query-rows';
+import { column, oneRow } from '../database/typed-query';
 import { DemoService, describeDemo } from './demo.service';
 
 /**
@@ -26,13 +26,14 @@ async function main(): Promise<void> {
     const db = context.get(DataSource);
     const deadline = Date.now() + 120_000;
     for (;;) {
-      const [row] = await queryRows<{ pending: string }>(
+      const { pending } = await oneRow(
         db,
+        { pending: column.count() },
         `SELECT count(*) FILTER (WHERE status IN ('processing', 'ready')) AS pending
            FROM photo_sets WHERE id = ANY($1::uuid[])`,
         [result.photoSetIds],
       );
-      if (Number(row.pending) === 0 || Date.now() > deadline) break;
+      if (pending === 0 || Date.now() > deadline) break;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     console.log('Photo sets ingested and assigned; start the server with `npm start`.');

@@ -1,4 +1,4 @@
-import { imageUrls, ImageUrls } from '../reads/read-task.view';
+import { imageUrls, ImageUrls } from '../blinded-images/image-urls';
 import { DiscordanceRule, DiscordanceRuleName } from '../scoring/discordance';
 import { AdjudicationChoice, AdjudicationDecisionEntity } from './adjudication.entities';
 import { ScoresWithSalt } from './adjudication.repository';

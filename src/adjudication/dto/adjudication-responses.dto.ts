@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ImageUrlsDto } from '../../reads/dto/read-responses.dto';
+import { ImageUrlsDto } from '../../blinded-images/image-urls.dto';
 import { ADJUDICATION_CHOICES, AdjudicationChoice } from '../adjudication.entities';
 import { AdjudicationCounts, ScoresWithSalt } from '../adjudication.repository';
 import { AdjudicationQueue, DecisionResult } from '../adjudication.service';

@@ -3,38 +3,13 @@ import { ReadCounts } from '../reads.repository';
 import { ReadQueue, SubmittedScore } from '../reads.service';
 import { ReopenedRead } from '../read-corrections.service';
 import { ReadTaskView } from '../read-task.view';
+import { ImageUrlsDto } from '../../blinded-images/image-urls.dto';
 
 /**
  * Response schemas of the rater's routes. They describe exactly what read-task.view.ts builds:
  * blinded roles must never receive a field these do not list (the e2e contract check holds
  * every response to them).
  */
-
-export class ImageSizesDto {
-  @ApiProperty({ example: '/api/v1/reads/{id}/images/top?size=thumb' })
-  thumb!: string;
-
-  @ApiProperty()
-  display!: string;
-
-  @ApiProperty()
-  full!: string;
-}
-
-/** Image URLs name only the task and the view, never the set. */
-export class ImageUrlsDto {
-  @ApiProperty({ type: () => ImageSizesDto })
-  top!: ImageSizesDto;
-
-  @ApiProperty({ type: () => ImageSizesDto })
-  back!: ImageSizesDto;
-
-  @ApiProperty({ type: () => ImageSizesDto })
-  left!: ImageSizesDto;
-
-  @ApiProperty({ type: () => ImageSizesDto })
-  right!: ImageSizesDto;
-}
 
 export class DraftScoresDto {
   @ApiPropertyOptional()

@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AdjudicationModule } from './adjudication/adjudication.module';
 import { AgreementModule } from './agreement/agreement.module';
 import { AuditModule } from './audit/audit.module';
-import { AuthModule } from './auth/auth.module';
+import { AuthModule } from './account/auth.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';

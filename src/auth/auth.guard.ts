@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Request } from 'express';
 import { DomainError, notFound } from '../common/domain-error';
-import { Role } from '../users/role';
+import { Role } from './role';
 import { AuthRepository } from './auth.repository';
 import { Principal } from './principal';
 import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';

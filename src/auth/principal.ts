@@ -1,5 +1,4 @@
-import type { AuditActor } from '../audit/audit.service';
-import type { Role } from '../users/role';
+import type { Role } from './role';
 import type { TokenScope } from './token-scope';
 
 /**
@@ -17,7 +16,13 @@ export interface Principal {
   scope: TokenScope;
 }
 
-/** The caller as the audit trail names them; `role` says in what capacity they acted. */
-export function actorOf(principal: Principal, role = 'user'): AuditActor {
+/**
+ * The caller as the audit trail names them (an AuditActor); `role` says in what capacity they
+ * acted. Spelled out rather than imported so that auth/ does not depend on audit/, which uses it.
+ */
+export function actorOf(
+  principal: Principal,
+  role = 'user',
+): { id: string; name: string; role: string } {
   return { id: principal.userId, name: principal.name, role };
 }

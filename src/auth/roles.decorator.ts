@@ -5,7 +5,7 @@ import {
   SetMetadata,
 } from '@nestjs/common';
 import { ApiPublic } from '../common/openapi';
-import { Role } from '../users/role';
+import { Role } from './role';
 import { Principal } from './principal';
 
 export const PUBLIC_KEY = 'salt:public';

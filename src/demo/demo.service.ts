@@ -16,7 +16,7 @@ import { PhotoSetsService } from '../photo-sets/photo-sets.service';
 import { StudiesRepository } from '../studies/studies.repository';
 import { StudyRole } from '../studies/study-role';
 import { DEFAULT_STUDY_SETTINGS } from '../studies/study-settings';
-import { Role } from '../users/role';
+import { Role } from '../auth/role';
 import { UsersRepository } from '../users/users.repository';
 import { scalpImage } from './scalp-image';
 

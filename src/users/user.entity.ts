@@ -5,7 +5,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import { Role } from './role';
+import { Role } from '../auth/role';
 
 @Entity({ name: 'users' })
 export class UserEntity {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { column, execute, firstRow } from '../database/typed-query';
-import { Role } from './role';
+import { Role } from '../auth/role';
 import { UserEntity } from './user.entity';
 
 export interface NewUser {

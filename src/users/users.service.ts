@@ -4,7 +4,7 @@ import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service';
 import { AuthRepository } from '../auth/auth.repository';
 import { assertPasswordStrength, hashPassword } from '../auth/password';
 import { actorOf, Principal } from '../auth/principal';
-import { revokeTokensForNewPassword } from '../auth/token-revocation';
+import { revokeTokensForNewPassword } from './password-change';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { conflict, notFound } from '../common/domain-error';

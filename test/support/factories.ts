@@ -4,7 +4,7 @@ import request from 'supertest';
 import { AssignmentService } from '../../src/reads/assignment.service';
 import { PHOTO_STORAGE, PhotoStorage, newStorageKey } from '../../src/storage/photo-storage';
 import { StudySettings } from '../../src/studies/study-settings';
-import { Role } from '../../src/users/role';
+import { Role } from '../../src/auth/role';
 import { UserView } from '../../src/users/user.entity';
 import { waitFor } from './processes';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, TestApp } from './test-app';

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Role, ROLES } from '../role';
+import { Role, ROLES } from '../../auth/role';
 import { UserView } from '../user.entity';
 
 /** An account as admins see it (UserView). */

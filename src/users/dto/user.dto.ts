@@ -10,7 +10,7 @@ import {
   IsString,
   MaxLength,
 } from 'class-validator';
-import { Role, ROLES } from '../role';
+import { Role, ROLES } from '../../auth/role';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'rater1@example.org' })

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import { TOKEN_SCOPES, TokenScope } from '../token-scope';
+import { TOKEN_SCOPES, TokenScope } from '../../auth/token-scope';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin@example.org' })

@@ -7,18 +7,18 @@ import { DomainError, notFound } from '../common/domain-error';
 import { TransactionService } from '../database/transaction.service';
 import { toUserView, UserView } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
-import { AuthRepository } from './auth.repository';
-import { actorOf, Principal } from './principal';
-import { revokeTokensForNewPassword } from './token-revocation';
+import { AuthRepository } from '../auth/auth.repository';
+import { actorOf, Principal } from '../auth/principal';
+import { revokeTokensForNewPassword } from '../users/password-change';
 import { LoginThrottle } from './login-throttle';
 import {
   assertPasswordStrength,
   decoyPasswordHash,
   hashPassword,
   verifyPassword,
-} from './password';
-import { newSecret, secretDigest } from './secret-token';
-import { TokenScope } from './token-scope';
+} from '../auth/password';
+import { newSecret, secretDigest } from '../auth/secret-token';
+import { TokenScope } from '../auth/token-scope';
 
 export interface ClientInfo {
   ip: string;

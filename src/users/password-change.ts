@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { AuditAction } from '../audit/audit-action';
 import { AuditActor, AuditService } from '../audit/audit.service';
-import { AuthRepository } from './auth.repository';
+import { AuthRepository } from '../auth/auth.repository';
 
 /**
  * A new password ends the user's API tokens as well as their sessions: whoever learnt the old

@@ -22,13 +22,13 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ApiErrors, ApiSignedIn } from '../common/openapi';
 import { UuidParam } from '../common/validation';
-import { SESSION_COOKIE } from './auth.guard';
-import { Principal } from './principal';
+import { SESSION_COOKIE } from '../auth/auth.guard';
+import { Principal } from '../auth/principal';
 import { AuthService, TokenView } from './auth.service';
 import { ChangePasswordDto, CreateTokenDto, LoginDto } from './dto/auth.dto';
 import { CreatedTokenDto, LoginResponseDto, MeDto, TokenDto } from './dto/auth-responses.dto';
-import { CurrentUser, Public, Roles } from './roles.decorator';
-import { SessionOnly } from './session-only.decorator';
+import { CurrentUser, Public, Roles } from '../auth/roles.decorator';
+import { SessionOnly } from '../auth/session-only.decorator';
 import { UserView } from '../users/user.entity';
 
 @ApiTags('auth')

@@ -8,10 +8,14 @@ import {
 } from '@nestjs/swagger';
 import { Request, Response } from 'express';
 import { Principal } from '../auth/principal';
-import { renditionSize, sendBlindedImage, ViewParam } from '../blinded-images/blinded-image';
+import {
+  BlindedImageRoute,
+  renditionSize,
+  sendBlindedImage,
+  ViewParam,
+} from '../blinded-images/blinded-image';
 import { CurrentUser, Roles } from '../auth/roles.decorator';
 import { ApiErrors, ApiSignedIn } from '../common/openapi';
-import { ApiImage } from '../photo-sets/api-image.decorator';
 import { UuidParam } from '../common/validation';
 import { View } from '../photo-sets/photo-set.entity';
 import { AdjudicationTaskView } from './adjudication-task.view';
@@ -66,10 +70,7 @@ export class AdjudicationController {
     return this.adjudicationService.get(principal, id);
   }
 
-  @Get(':id/images/:view')
-  @ApiOperation({ summary: 'An image of my adjudication' })
-  @ApiImage()
-  @ApiErrors(400, 404)
+  @BlindedImageRoute('An image of my adjudication')
   async image(
     @CurrentUser() principal: Principal,
     @Param('id', UuidParam) id: string,

@@ -1,8 +1,11 @@
-import { ParseEnumPipe } from '@nestjs/common';
+import { applyDecorators, Get, ParseEnumPipe } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
 import { createHash } from 'node:crypto';
 import { Request, Response } from 'express';
 import { Readable } from 'node:stream';
 import { invalid, notFound } from '../common/domain-error';
+import { ApiErrors } from '../common/openapi';
+import { ApiImage } from '../photo-sets/api-image.decorator';
 import { RENDITION_SIZES, RenditionSize } from '../photo-sets/photo-image.entity';
 import { VIEWS } from '../photo-sets/photo-set.entity';
 
@@ -10,6 +13,16 @@ import { VIEWS } from '../photo-sets/photo-set.entity';
  * Serving an image to a blinded reader: the rater's task (reads.controller.ts) and the
  * adjudicator's task (adjudication.controller.ts) answer the same way, from here.
  */
+
+/** `GET :id/images/:view?size=…` of a blinded task, with its OpenAPI description. */
+export function BlindedImageRoute(summary: string): MethodDecorator {
+  return applyDecorators(
+    Get(':id/images/:view'),
+    ApiOperation({ summary }),
+    ApiImage(),
+    ApiErrors(400, 404),
+  );
+}
 
 /** Unknown views are 404 like unknown tasks: the URL space reveals nothing. */
 export const ViewParam = new ParseEnumPipe(Object.fromEntries(VIEWS.map((view) => [view, view])), {

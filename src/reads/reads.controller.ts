@@ -24,9 +24,13 @@ import { Principal } from '../auth/principal';
 import { CurrentUser, Roles } from '../auth/roles.decorator';
 import { invalid } from '../common/domain-error';
 import { ApiErrors, ApiSignedIn } from '../common/openapi';
-import { ApiImage } from '../photo-sets/api-image.decorator';
 import { UuidParam } from '../common/validation';
-import { renditionSize, sendBlindedImage, ViewParam } from '../blinded-images/blinded-image';
+import {
+  BlindedImageRoute,
+  renditionSize,
+  sendBlindedImage,
+  ViewParam,
+} from '../blinded-images/blinded-image';
 import { View } from '../photo-sets/photo-set.entity';
 import {
   ReadQueueDto,
@@ -91,10 +95,7 @@ export class ReadsController {
     return this.readsService.get(principal, id);
   }
 
-  @Get(':id/images/:view')
-  @ApiOperation({ summary: 'An image of my task' })
-  @ApiImage()
-  @ApiErrors(400, 404)
+  @BlindedImageRoute('An image of my task')
   async image(
     @CurrentUser() principal: Principal,
     @Param('id', UuidParam) id: string,

@@ -13,7 +13,7 @@ const { createWorkerContext } = require('../dist/app.factory');
 const { DEFAULT_JOB_OPTIONS, QueueProducer } = require('../dist/queue/queue.producer');
 const { jobId } = require('../dist/queue/job-id');
 const { redisConnectionOptions } = require('../dist/queue/redis-connection');
-const { READ_JOB_WORKER_OPTIONS } = require('../dist/reads/worker-options');
+const { READ_JOB_WORKER_OPTIONS } = require('../dist/queue/worker-options');
 
 const SETS = Number(process.argv[2] ?? 2000);
 const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');

@@ -21,6 +21,15 @@ export function findMissingOrDuplicateHandlers(handled: string[]): string[] {
 }
 
 /**
+ * What is wrong with a process's processors: a process that runs workers needs exactly one per
+ * queue; an api-only process must have none, or it would consume work it was not sized for.
+ */
+export function jobHandlerProblems(role: AppConfig['role'], handled: string[]): string[] {
+  if (role !== 'api') return findMissingOrDuplicateHandlers(handled);
+  return handled.map((name) => `${name}: a handler in an api process`);
+}
+
+/**
  * A worker process refuses to start unless every queue has exactly one processor; an api-only
  * process refuses to start with any (WorkersModule must not be loaded there).
  */
@@ -42,11 +51,7 @@ export class JobHandlersCheck implements OnApplicationBootstrap {
       )
       .filter((meta): meta is { name?: string } => !!meta)
       .map((meta) => meta.name ?? '');
-    if (this.config.role === 'api') {
-      if (handled.length) throw new Error(`an api process has job handlers: ${handled.join(', ')}`);
-      return;
-    }
-    const problems = findMissingOrDuplicateHandlers(handled);
+    const problems = jobHandlerProblems(this.config.role, handled);
     if (problems.length) {
       throw new Error(`job handlers are not one per queue: ${problems.join('; ')}`);
     }

@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import request from 'supertest';
 import { QueueProducer } from '../../src/queue/queue.producer';
 import { ALL_QUEUES } from '../../src/queue/queue-names';
-import { API, ApiClient, Make, MadeUser, studyWithCoordinator } from '../support/factories';
+import {
+  API,
+  ApiClient,
+  Make,
+  MadeUser,
+  studyWithCoordinator,
+  waitForStatus,
+} from '../support/factories';
 import { fourViews, plainJpeg, upload } from '../support/photo-fixtures';
 import { waitFor } from '../support/processes';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -107,13 +114,7 @@ describe('fuzz: every operation, every role', () => {
     );
     expect(uploaded.status).toBe(202);
     const setId = (uploaded.body as { id: string }).id;
-    await waitFor(async () => {
-      const rows: { status: string }[] = await t.db.query(
-        'SELECT status FROM photo_sets WHERE id = $1',
-        [setId],
-      );
-      return rows[0]?.status === 'reading';
-    }, 30_000);
+    await waitForStatus(t, [setId], (status) => status === 'reading', 30_000);
     const tasks: { id: string }[] = await t.db.query(
       'SELECT id FROM read_tasks WHERE photo_set_id = $1',
       [setId],

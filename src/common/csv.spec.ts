@@ -4,7 +4,7 @@ import { csvCell } from './csv';
 
 /** The cells a spreadsheet (or any RFC 4180 reader) gets back from one line of csvCell output. */
 function readBack(cells: unknown[]): string[] {
-  const records = parse<string[]>(cells.map(csvCell).join(',') + '\r\n');
+  const records = parse(cells.map(csvCell).join(',') + '\r\n');
   expect(records).toHaveLength(1);
   return records[0];
 }

@@ -3,6 +3,8 @@ import { AppConfig } from './app-config';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
+// Global: every module reads the typed config, and config depends on nothing, so this cannot
+// hide a cycle between features.
 @Global()
 @Module({})
 export class ConfigModule {

@@ -9,6 +9,8 @@ import { runMigrations } from './migrate';
 import { StalledConnectionSubscriber } from './stalled-connection.subscriber';
 import { TransactionService } from './transaction.service';
 
+// Global: transactions and AfterCommit are infrastructure nearly every feature uses, and this
+// module depends on no feature, so it cannot hide a cycle between features.
 @Global()
 @Module({
   imports: [

@@ -146,6 +146,7 @@ export class ImportsService {
       ...contents.problems,
       ...plan.problems,
       ...(await this.alreadyInStudy(row.studyId, plan.sets)),
+      ...(await this.unscheduled(row.studyId, plan.sets)),
       ...(await this.unusableImages(plan.sets, contents.files)),
     ];
     if (problems.length) {
@@ -182,6 +183,20 @@ export class ImportsService {
       row: sets.find((s) => s.subjectCode === pair.subjectCode && s.visit === pair.visit)?.row ?? 0,
       reason: `subject ${pair.subjectCode} visit ${pair.visit} already has a photo set in this study`,
     }));
+  }
+
+  /** Sets whose visit the study's schedule does not list: one problem per such row. */
+  private async unscheduled(studyId: string, sets: PlannedSet[]): Promise<ImportProblem[]> {
+    const unscheduled = await this.studies.unscheduledVisits(
+      studyId,
+      sets.map((set) => set.visit),
+    );
+    return sets.flatMap((set) => {
+      const problem = unscheduled.find((p) => p.visit === set.visit);
+      return problem
+        ? [{ row: set.row, reason: `subject ${set.subjectCode}: ${problem.message}` }]
+        : [];
+    });
   }
 
   /** Images the pipeline would refuse, found now so the import is refused as a whole. */

@@ -139,6 +139,8 @@ export class PhotoSetsService {
         missing.map((view) => `${view}: the ${view} view is missing; all four views are required`),
       );
     }
+    const unscheduled = await this.studies.unscheduledVisits(studyId, [input.visit]);
+    if (unscheduled.length) throw invalid(unscheduled.map((problem) => problem.message));
     const received = VIEWS.map((view) => ({ view, file: files?.[view]?.[0] }));
     const empty = received.filter(({ file }) => !file?.size).map(({ view }) => view);
     if (empty.length) throw invalid(empty.map((view) => `${view}: the file is empty`));

@@ -1,13 +1,16 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { StudiesModule } from '../studies/studies.module';
+import { EndpointsController } from './endpoints.controller';
+import { EndpointsRepository } from './endpoints.repository';
+import { EndpointsService } from './endpoints.service';
 import { ResultsController } from './results.controller';
 import { ResultsRepository } from './results.repository';
 import { ResultsService } from './results.service';
 
 @Module({
   imports: [AuditModule, StudiesModule],
-  controllers: [ResultsController],
-  providers: [ResultsRepository, ResultsService],
+  controllers: [ResultsController, EndpointsController],
+  providers: [ResultsRepository, ResultsService, EndpointsRepository, EndpointsService],
 })
 export class ResultsModule {}

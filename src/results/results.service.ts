@@ -116,8 +116,13 @@ export class ResultsService {
     });
   }
 
-  /** Downloading the unblinded table is itself an auditable act. */
-  async recordExport(principal: Principal, studyId: string, rows: number): Promise<void> {
+  /** Downloading unblinded results (the table, endpoints, a dataset) is itself auditable. */
+  async recordExport(
+    principal: Principal,
+    studyId: string,
+    rows: number,
+    name: 'results' | 'endpoints' | 'adsalt' | 'adread' = 'results',
+  ): Promise<void> {
     await this.tx.run((tx) =>
       this.audit.record(tx, {
         actor: actorOf(principal, principal.roles.includes('admin') ? 'admin' : 'staff'),
@@ -125,7 +130,7 @@ export class ResultsService {
         entityType: 'study',
         entityId: studyId,
         studyId,
-        after: { export: 'results', format: 'csv', rows },
+        after: { export: name, format: 'csv', rows },
       }),
     );
   }

@@ -179,4 +179,19 @@ export class StudiesRepository {
     );
     return Object.fromEntries(counts.map((row) => [row.status, row.count]));
   }
+
+  /**
+   * The visit labels the study's photo sets use, in order of first upload (ties by label): the
+   * schedule of a study that has none, and the labels a new schedule must keep.
+   */
+  async visitsInUploadOrder(studyId: string, tx?: EntityManager): Promise<string[]> {
+    const found = await rows(
+      this.manager(tx),
+      { visit: column.text() },
+      `SELECT visit FROM photo_sets WHERE study_id = $1
+        GROUP BY visit ORDER BY min(created_at), visit`,
+      [studyId],
+    );
+    return found.map((row) => row.visit);
+  }
 }

@@ -11,7 +11,14 @@ import { UsersRepository } from '../users/users.repository';
 import { CreateStudyDto, StudySettingsDto, UpdateStudyDto } from './dto/study.dto';
 import { MemberRow, StudiesRepository } from './studies.repository';
 import { StudyRole } from './study-role';
-import { DEFAULT_STUDY_SETTINGS, StudySettings, withDefaults } from './study-settings';
+import {
+  DEFAULT_STUDY_SETTINGS,
+  effectiveSchedule,
+  ScheduledVisit,
+  scheduleProblems,
+  StudySettings,
+  withDefaults,
+} from './study-settings';
 import { StudyEntity } from './study.entity';
 import { MemberView, StudyDetail, StudyListItem, StudyView, toStudyView } from './study.view';
 
@@ -44,7 +51,8 @@ function sameSettings(a: StudySettings, b: StudySettings): boolean {
     a.pairing === b.pairing &&
     a.adjudication === b.adjudication &&
     a.thresholds.length === b.thresholds.length &&
-    a.thresholds.every((value, index) => value === b.thresholds[index])
+    a.thresholds.every((value, index) => value === b.thresholds[index]) &&
+    JSON.stringify(a.visits) === JSON.stringify(b.visits)
   );
 }
 
@@ -54,6 +62,13 @@ function mergeSettings(base: StudySettings, input: StudySettingsDto | undefined)
     thresholds: input?.thresholds ? [...input.thresholds] : [...base.thresholds],
     pairing: input?.pairing ?? base.pairing,
     adjudication: input?.adjudication ?? base.adjudication,
+    visits: input?.visits
+      ? input.visits.map((visit) => ({
+          label: visit.label,
+          plannedDay: visit.plannedDay ?? null,
+          baseline: visit.baseline,
+        }))
+      : base.visits.map((visit) => ({ ...visit })),
   };
 }
 
@@ -95,6 +110,33 @@ export class StudiesService {
     return withDefaults(settings);
   }
 
+  /**
+   * One message per visit of `labels` that the study's schedule does not list, naming it and
+   * the schedule, so an upload or import refuses it clearly. A study without a schedule yet
+   * accepts any visit.
+   */
+  async unscheduledVisits(
+    studyId: string,
+    labels: string[],
+    tx?: EntityManager,
+  ): Promise<{ visit: string; message: string }[]> {
+    const { visits } = await this.getSettings(studyId, tx);
+    if (visits.length === 0) return [];
+    const scheduled = visits.map((visit) => visit.label);
+    return [...new Set(labels)]
+      .filter((label) => !scheduled.includes(label))
+      .map((visit) => ({
+        visit,
+        message: `visit "${visit}" is not in the study's visit schedule (${scheduled.join(', ')})`,
+      }));
+  }
+
+  /** The schedule endpoints use: the charter's, or the labels in use (see effectiveSchedule). */
+  async effectiveSchedule(studyId: string): Promise<ScheduledVisit[]> {
+    const { visits } = await this.getSettings(studyId);
+    return effectiveSchedule(visits, await this.studies.visitsInUploadOrder(studyId));
+  }
+
   /** Active users who hold `role` in the study and globally. */
   membersWithRole(tx: EntityManager, studyId: string, role: StudyRole): Promise<MemberRow[]> {
     return this.studies.membersWithRole(tx, studyId, role);
@@ -102,6 +144,7 @@ export class StudiesService {
 
   async create(principal: Principal, input: CreateStudyDto): Promise<StudyView> {
     const settings = mergeSettings(DEFAULT_STUDY_SETTINGS, input.settings);
+    if (input.settings?.visits) throwIfInvalid(scheduleProblems(settings.visits));
     return this.tx.run(async (tx) => {
       if (await this.studies.codeTaken(tx, input.code)) {
         throw conflict('A study with this code already exists');
@@ -173,6 +216,17 @@ export class StudiesService {
       // The charter decides which pairs go to adjudication; changing it mid-study must be justified.
       if (settingsChanged && !input.reason) {
         throw invalid(['reason is required when the settings change']);
+      }
+      if (input.settings?.visits) {
+        throwIfInvalid(scheduleProblems(settings.visits));
+        // A set's visit must stay on the schedule, or its final score would belong to no visit.
+        const listed = new Set(settings.visits.map((visit) => visit.label));
+        const dropped = (await this.studies.visitsInUploadOrder(studyId, tx)).filter(
+          (label) => !listed.has(label),
+        );
+        throwIfInvalid(
+          dropped.map((label) => `visits: "${label}" has photo sets and must stay on the schedule`),
+        );
       }
       if (!settingsChanged && !titleChanged) return toStudyView(before);
       const after = await this.studies.update(tx, studyId, {
@@ -267,6 +321,10 @@ export class StudiesService {
       });
     });
   }
+}
+
+function throwIfInvalid(problems: string[]): void {
+  if (problems.length) throw invalid(problems);
 }
 
 function toMemberView(member: MemberRow): MemberView {

@@ -4,6 +4,19 @@ export type Pairing = (typeof PAIRINGS)[number];
 export const ADJUDICATION_MODES = ['select-or-own', 'select'] as const;
 export type AdjudicationMode = (typeof ADJUDICATION_MODES)[number];
 
+/** A visit label: what uploads, manifests and the schedule accept. */
+export const VISIT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
+
+/** One visit of the study's schedule; the schedule's order is the visits' order. */
+export interface ScheduledVisit {
+  /** The visit label uploads and manifests use, e.g. "baseline", "week 24". */
+  label: string;
+  /** Planned study day (day 1 = baseline in most charters); null when the charter gives none. */
+  plannedDay: number | null;
+  /** Exactly one visit is the baseline that change and response are measured against. */
+  baseline: boolean;
+}
+
 /** The study's imaging charter: when a pair of reads is discordant, and how raters pair up. */
 export interface StudySettings {
   /** A pair is discordant when |A − B| exceeds this many SALT points. */
@@ -12,6 +25,11 @@ export interface StudySettings {
   thresholds: number[];
   pairing: Pairing;
   adjudication: AdjudicationMode;
+  /**
+   * The visit schedule, in order. Empty means no schedule yet: any visit label is accepted, and
+   * endpoints take the labels in order of first upload, the first being the baseline.
+   */
+  visits: ScheduledVisit[];
 }
 
 export const DEFAULT_STUDY_SETTINGS: StudySettings = {
@@ -19,9 +37,60 @@ export const DEFAULT_STUDY_SETTINGS: StudySettings = {
   thresholds: [20],
   pairing: 'per-subject',
   adjudication: 'select-or-own',
+  visits: [],
 };
 
 /** Fills in defaults for stored settings written before a key existed. */
 export function withDefaults(settings: Partial<StudySettings> | null | undefined): StudySettings {
   return { ...DEFAULT_STUDY_SETTINGS, ...(settings ?? {}) };
+}
+
+/**
+ * What is wrong with a schedule: duplicate labels, not exactly one baseline, planned days out
+ * of order. Empty when it is valid.
+ */
+export function scheduleProblems(visits: ScheduledVisit[]): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const visit of visits) {
+    if (seen.has(visit.label)) problems.push(`visits: "${visit.label}" appears more than once`);
+    seen.add(visit.label);
+  }
+  const baselines = visits.filter((visit) => visit.baseline).length;
+  if (baselines !== 1) {
+    problems.push(`visits: exactly one visit must be the baseline (found ${baselines})`);
+  }
+  let previous: { label: string; plannedDay: number } | undefined;
+  for (const visit of visits) {
+    if (visit.plannedDay === null) continue;
+    if (previous && previous.plannedDay >= visit.plannedDay) {
+      problems.push(
+        `visits: planned day of "${visit.label}" (${visit.plannedDay}) must come after ` +
+          `"${previous.label}" (${previous.plannedDay})`,
+      );
+    }
+    previous = { label: visit.label, plannedDay: visit.plannedDay };
+  }
+  return problems;
+}
+
+/**
+ * The schedule endpoints are computed over: the charter's when it has one, else the labels in
+ * use in order of first upload, the first being the baseline. Labels in use but missing from a
+ * charter schedule (sets written before it existed) are appended, so no final value is dropped.
+ */
+export function effectiveSchedule(
+  visits: ScheduledVisit[],
+  labelsInUploadOrder: string[],
+): ScheduledVisit[] {
+  const known = new Set(visits.map((visit) => visit.label));
+  const extra = labelsInUploadOrder.filter((label) => !known.has(label));
+  return [
+    ...visits,
+    ...extra.map((label, index) => ({
+      label,
+      plannedDay: null,
+      baseline: visits.length === 0 && index === 0,
+    })),
+  ];
 }

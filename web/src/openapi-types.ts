@@ -588,6 +588,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/studies/{id}/endpoints': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Trial endpoints per scheduled visit from final SALT: summaries, change from baseline, SALT ≤ 20/≤ 10 and SALT50/75/90 rates with Wilson 95% CIs */
+    get: operations['EndpointsController_endpoints'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/studies/{id}/agreement': {
     parameters: {
       query?: never;
@@ -804,6 +821,17 @@ export interface components {
       /** @description Sets a new password and ends the user’s sessions */
       password?: string;
     };
+    ScheduledVisitDto: {
+      /** @example week 24 */
+      label: string;
+      /**
+       * @description Planned study day; omitted or null when the charter gives none
+       * @example 169
+       */
+      plannedDay?: number | null;
+      /** @description Exactly one visit of the schedule is the baseline */
+      baseline: boolean;
+    };
     StudySettingsDto: {
       /** @example 10 */
       maxDifference?: number;
@@ -817,6 +845,8 @@ export interface components {
       pairing?: 'per-subject' | 'per-set';
       /** @enum {string} */
       adjudication?: 'select-or-own' | 'select';
+      /** @description The visit schedule, in order, replacing the current one. Uploads and imports then accept only these visits; a visit that already has photo sets cannot be left out */
+      visits?: components['schemas']['ScheduledVisitDto'][];
     };
     CreateStudyDto: {
       /** @example AA-IL2-01 */
@@ -824,6 +854,13 @@ export interface components {
       /** @example Low-dose IL-2 in alopecia areata */
       title: string;
       settings?: components['schemas']['StudySettingsDto'];
+    };
+    ScheduledVisitViewDto: {
+      /** @example week 24 */
+      label: string;
+      /** @example 169 */
+      plannedDay: number | null;
+      baseline: boolean;
     };
     StudySettingsViewDto: {
       /** @description Discordant when |A − B| exceeds this many SALT points */
@@ -834,6 +871,8 @@ export interface components {
       pairing: 'per-subject' | 'per-set';
       /** @enum {string} */
       adjudication: 'select-or-own' | 'select';
+      /** @description The visit schedule in order; empty when none is set yet (then any visit label is accepted and endpoints use the labels in order of first upload, the first as baseline) */
+      visits: components['schemas']['ScheduledVisitViewDto'][];
     };
     StudyDto: {
       /** Format: uuid */
@@ -1228,6 +1267,74 @@ export interface components {
     };
     ResultsDto: {
       items: components['schemas']['ResultRowDto'][];
+    };
+    SubjectListDto: {
+      count: number;
+      /** @description Subject codes, sorted */
+      subjects: string[];
+    };
+    SummaryDto: {
+      n: number;
+      mean: number | null;
+      /** @description Sample SD (n − 1); null for n < 2 */
+      sd: number | null;
+      median: number | null;
+      /** @description First quartile (R type 7) */
+      q1: number | null;
+      /** @description Third quartile (R type 7) */
+      q3: number | null;
+      min: number | null;
+      max: number | null;
+    };
+    RateDto: {
+      /** @enum {string} */
+      criterion: 'salt-le-20' | 'salt-le-10' | 'salt50' | 'salt75' | 'salt90';
+      /** @example SALT ≤ 20 */
+      label: string;
+      /** @description Subjects meeting the criterion */
+      count: number;
+      /** @description Subjects judged */
+      n: number;
+      /** @description count / n, 0–1; null when n is 0 */
+      rate: number | null;
+      /** @description Wilson 95% CI, lower bound (0–1) */
+      ciLow: number | null;
+      /** @description Wilson 95% CI, upper bound (0–1) */
+      ciHigh: number | null;
+    };
+    VisitEndpointsDto: {
+      /** @example week 24 */
+      visit: string;
+      /** @description 1-based position in the schedule (AVISITN) */
+      order: number;
+      plannedDay: number | null;
+      baseline: boolean;
+      /** @description False for a label in use that the schedule does not list */
+      scheduled: boolean;
+      /** @description Photo sets at this visit, final or not */
+      sets: number;
+      /** @description Sets not final yet: counted and named, never imputed */
+      notFinal: components['schemas']['SubjectListDto'];
+      /** @description Final SALT */
+      salt: components['schemas']['SummaryDto'];
+      /** @description Current − baseline SALT per subject; null at the baseline visit */
+      change: components['schemas']['SummaryDto'] | null;
+      /** @description 100 · (current − baseline) / baseline per subject (negative = regrowth); baseline 0 left out; null at the baseline visit */
+      percentChange: components['schemas']['SummaryDto'] | null;
+      /** @description Final here without a final baseline: left out of change and SALT50/75/90 */
+      noBaseline: components['schemas']['SubjectListDto'];
+      /** @description Baseline SALT 0: percent change undefined, left out of SALT50/75/90 */
+      baselineZero: components['schemas']['SubjectListDto'];
+      /** @description SALT ≤ 20 and ≤ 10 at every visit; SALT50/75/90 after the baseline only */
+      rates: components['schemas']['RateDto'][];
+    };
+    EndpointsDto: {
+      /** Format: uuid */
+      studyId: string;
+      /** @description In schedule order */
+      visits: components['schemas']['VisitEndpointsDto'][];
+      /** @description What was left out and why: sets not final, no baseline, baseline 0 */
+      notes: string[];
     };
     IntervalDto: {
       lower: number;
@@ -4194,6 +4301,76 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ResultsDto'];
+          'text/csv': string;
+        };
+      };
+      /** @description Invalid input; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not signed in, or the session or token has expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Refused: the role or token does not allow this, or the request came from another site */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The database (or Redis) is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  EndpointsController_endpoints: {
+    parameters: {
+      query?: {
+        format?: 'json' | 'csv';
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description JSON by default; `format=csv` downloads the table as CSV (one row per measure) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EndpointsDto'];
           'text/csv': string;
         };
       };

@@ -4,6 +4,7 @@ import { AuditOwnerIndex1764150500000 } from './1764150500000-audit-owner-index'
 import { ReadsAndAdjudication1764150600000 } from './1764150600000-reads-and-adjudication';
 import { AuditAppendFunction1764150700000 } from './1764150700000-audit-append-function';
 import { ApiTokenScope1764150800000 } from './1764150800000-api-token-scope';
+import { VisitSchedule1764151100000 } from './1764151100000-visit-schedule';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   ReadsAndAdjudication1764150600000,
   AuditAppendFunction1764150700000,
   ApiTokenScope1764150800000,
+  VisitSchedule1764151100000,
 ];

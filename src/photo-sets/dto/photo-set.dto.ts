@@ -14,9 +14,10 @@ import {
 import { PHOTO_SET_STATUSES, PhotoSetStatus } from '../../common/photo-set-status';
 import { VIEWS } from '../photo-set.entity';
 import { RENDITION_SIZES, RenditionSize } from '../photo-image.entity';
+import { VISIT_PATTERN } from '../../studies/study-settings';
 
 export const SUBJECT_CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-export const VISIT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
+export { VISIT_PATTERN };
 
 /** True for a real calendar date written YYYY-MM-DD (2024-02-30 is not one). */
 export function isIsoDate(value: string): boolean {

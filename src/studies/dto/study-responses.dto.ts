@@ -6,9 +6,21 @@ import {
   AdjudicationMode,
   PAIRINGS,
   Pairing,
+  ScheduledVisit,
   StudySettings,
 } from '../study-settings';
 import { MemberView, StudyDetail, StudyListItem, StudyView } from '../study.view';
+
+export class ScheduledVisitViewDto implements ScheduledVisit {
+  @ApiProperty({ example: 'week 24' })
+  label!: string;
+
+  @ApiProperty({ type: Number, nullable: true, example: 169 })
+  plannedDay!: number | null;
+
+  @ApiProperty()
+  baseline!: boolean;
+}
 
 /** The study's imaging charter, with every key filled in. */
 export class StudySettingsViewDto implements StudySettings {
@@ -26,6 +38,14 @@ export class StudySettingsViewDto implements StudySettings {
 
   @ApiProperty({ enum: ADJUDICATION_MODES })
   adjudication!: AdjudicationMode;
+
+  @ApiProperty({
+    type: () => [ScheduledVisitViewDto],
+    description:
+      'The visit schedule in order; empty when none is set yet (then any visit label is ' +
+      'accepted and endpoints use the labels in order of first upload, the first as baseline)',
+  })
+  visits!: ScheduledVisitViewDto[];
 }
 
 export class StudyDto implements StudyView {

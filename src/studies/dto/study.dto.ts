@@ -5,7 +5,9 @@ import {
   ArrayNotEmpty,
   ArrayUnique,
   IsArray,
+  IsBoolean,
   IsIn,
+  IsInt,
   IsNotEmpty,
   IsNumber,
   IsOptional,
@@ -19,7 +21,13 @@ import {
   ValidationOptions,
 } from 'class-validator';
 import { StudyRole, STUDY_ROLES } from '../study-role';
-import { ADJUDICATION_MODES, AdjudicationMode, PAIRINGS, Pairing } from '../study-settings';
+import {
+  ADJUDICATION_MODES,
+  AdjudicationMode,
+  PAIRINGS,
+  Pairing,
+  VISIT_PATTERN,
+} from '../study-settings';
 
 function IsAscending(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
@@ -34,6 +42,32 @@ function IsAscending(options?: ValidationOptions): PropertyDecorator {
     },
     options,
   );
+}
+
+/** One visit of a schedule in a request. */
+export class ScheduledVisitDto {
+  @ApiProperty({ example: 'week 24' })
+  @IsString()
+  @Matches(VISIT_PATTERN, {
+    message: 'label must be 1–64 letters, digits, spaces, dots, dashes or underscores',
+  })
+  label!: string;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    example: 169,
+    description: 'Planned study day; omitted or null when the charter gives none',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(-3650)
+  @Max(36500)
+  plannedDay?: number | null;
+
+  @ApiProperty({ description: 'Exactly one visit of the schedule is the baseline' })
+  @IsBoolean()
+  baseline!: boolean;
 }
 
 /** Settings in a request: any subset; missing keys keep their current (or default) value. */
@@ -65,6 +99,20 @@ export class StudySettingsDto {
   @IsOptional()
   @IsIn(ADJUDICATION_MODES)
   adjudication?: AdjudicationMode;
+
+  @ApiPropertyOptional({
+    type: () => [ScheduledVisitDto],
+    description:
+      'The visit schedule, in order, replacing the current one. Uploads and imports then accept ' +
+      'only these visits; a visit that already has photo sets cannot be left out',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => ScheduledVisitDto)
+  visits?: ScheduledVisitDto[];
 }
 
 export class CreateStudyDto {

@@ -33,6 +33,7 @@ describe('studies and membership', () => {
         thresholds: [20],
         pairing: 'per-subject',
         adjudication: 'select-or-own',
+        visits: [],
       },
     });
     expect(typeof response.body.createdAt).toBe('string');
@@ -82,6 +83,7 @@ describe('studies and membership', () => {
       thresholds: [10, 20],
       pairing: 'per-subject',
       adjudication: 'select-or-own',
+      visits: [],
     });
     const [event] = await t.db.query(
       `SELECT before, after, reason FROM audit_events
@@ -261,6 +263,7 @@ describe('studies and membership', () => {
       thresholds: [20],
       pairing: 'per-subject',
       adjudication: 'select-or-own',
+      visits: [],
     });
 
     // Over HTTP too: once the global coordinator role is gone, so is the study coordinator role.

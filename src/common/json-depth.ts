@@ -44,10 +44,21 @@ export function jsonDepthExceeds(body: Uint8Array, limit: number): boolean {
  * filter answers with the one error body.
  */
 export function rejectDeepJson(
-  _request: IncomingMessage,
+  request: IncomingMessage,
   _response: ServerResponse,
   body: Buffer,
 ): void {
+  // The depth scan reads UTF-8 bytes; in UTF-16 a character such as U+2200 holds a quote byte,
+  // which would hide real nesting from it. RFC 8259 requires UTF-8 for JSON between systems anyway.
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(
+    request.headers['content-type'] ?? '',
+  )?.[1];
+  if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
+    throw Object.assign(new Error(`JSON bodies must be UTF-8, not ${charset}`), {
+      status: 415,
+      type: 'charset.unsupported',
+    });
+  }
   if (jsonDepthExceeds(body, MAX_JSON_DEPTH)) {
     throw Object.assign(new Error(`the JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`), {
       status: 400,

@@ -1,4 +1,4 @@
-import { textProblems } from './clean-text';
+import { printable, textProblems } from './clean-text';
 
 describe('textProblems', () => {
   it('names each field holding a NUL or a lone surrogate, by its path', () => {
@@ -28,5 +28,17 @@ describe('textProblems', () => {
     let deep: unknown = 'end\u0000';
     for (let i = 0; i < 100_000; i++) deep = [deep];
     expect(textProblems(deep)).toHaveLength(1);
+  });
+});
+
+describe('printable', () => {
+  it('writes NUL, control characters and lone surrogates as visible escapes', () => {
+    expect(printable('S\u00001')).toBe('S\\u00001');
+    expect(printable('a\u0001b\u001fc\u007f')).toBe('a\\u0001b\\u001fc\\u007f');
+    expect(printable('x\ud800y')).toBe('x\\ud800y');
+  });
+
+  it('keeps ordinary text, tabs, newlines and real astral characters', () => {
+    expect(printable('Visit 2\tbaseline\nok — 😀')).toBe('Visit 2\tbaseline\nok — 😀');
   });
 });

@@ -57,3 +57,18 @@ export function textProblems(value: unknown, root = ''): TextProblem[] {
   }
   return problems;
 }
+
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const UNPRINTABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|\p{Cs}/gu;
+
+/**
+ * `text` with NUL, other control characters and lone surrogates written as visible `\uXXXX`
+ * escapes: for messages that quote untrusted input (a ZIP manifest's cells) and are then stored
+ * in jsonb, which refuses U+0000 and lone surrogates.
+ */
+export function printable(text: string): string {
+  return text.replace(
+    UNPRINTABLE,
+    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}

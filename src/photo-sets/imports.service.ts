@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service';
 import { actorOf, Principal } from '../auth/principal';
+import { printable } from '../common/clean-text';
 import { DomainError, invalid, notFound } from '../common/domain-error';
 import { AfterCommit } from '../database/after-commit';
 import { TransactionService } from '../database/transaction.service';
@@ -286,7 +287,9 @@ export class ImportsService {
     return ids;
   }
 
-  private async reject(row: ImportEntity, problems: ImportProblem[]): Promise<ImportStatus> {
+  private async reject(row: ImportEntity, found: ImportProblem[]): Promise<ImportStatus> {
+    // Reasons quote manifest cells; a NUL in one would make the rejection itself unstorable.
+    const problems = found.map((problem) => ({ ...problem, reason: printable(problem.reason) }));
     const rejected = await this.tx.run(async (tx) => {
       if (!(await this.imports.reject(tx, row.id, problems))) return false;
       await this.audit.record(tx, {

@@ -119,6 +119,11 @@ type PhotoSetQuery = Omit<QueryOf<paths['/api/v1/studies/{id}/photo-sets']['get'
 type UploadPhotoSetBody = components['schemas']['UploadPhotoSetBodyDto'];
 type ImportArchiveBody = components['schemas']['ImportArchiveBodyDto'];
 type AuditExportFormat = NonNullable<QueryOf<paths['/api/v1/audit/export']['get']>['format']>;
+/** The analysis datasets the document lists ("adsalt", "adread"), one per path. */
+type DatasetNameOf<Path> = Path extends `/api/v1/studies/{id}/datasets/${infer Name}.csv`
+  ? Name
+  : never;
+type DatasetName = DatasetNameOf<keyof paths>;
 type ImageSize = NonNullable<
   QueryOf<paths['/api/v1/photo-sets/{id}/images/{view}']['get']>['size']
 >;
@@ -200,6 +205,11 @@ export const api = {
       }),
     ),
   resultsCsvUrl: (studyId: string) => `${API_BASE}/studies/${studyId}/results?format=csv`,
+  endpoints: (studyId: string) =>
+    settle(client.GET('/api/v1/studies/{id}/endpoints', { params: { path: { id: studyId } } })),
+  endpointsCsvUrl: (studyId: string) => `${API_BASE}/studies/${studyId}/endpoints?format=csv`,
+  datasetCsvUrl: (studyId: string, dataset: DatasetName) =>
+    `${API_BASE}/studies/${studyId}/datasets/${dataset}.csv`,
 
   reads: () => settle(client.GET('/api/v1/reads')),
   nextRead: () => settleOrNull(client.POST('/api/v1/reads/next')),

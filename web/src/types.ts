@@ -37,6 +37,7 @@ export const STUDY_ROLES = everyOf<StudyRole>()(['rater', 'adjudicator', 'coordi
 export type TokenScope = Schemas['TokenDto']['scope'];
 
 export type StudySettings = Schemas['StudySettingsViewDto'];
+export type ScheduledVisit = Schemas['ScheduledVisitViewDto'];
 /** `statusCounts` is absent for a caller who is only a rater or adjudicator in it (blinding). */
 export type StudyDetail = Schemas['StudyDetailDto'];
 export type StatusCounts = NonNullable<StudyDetail['statusCounts']>;
@@ -64,6 +65,19 @@ export type ResultRow = Schemas['ResultRowDto'];
 
 export type AuditEvent = Schemas['AuditEventDto'];
 export type AuditEventPage = Schemas['AuditEventPageDto'];
+
+export type Endpoints = Schemas['EndpointsDto'];
+export type VisitEndpoints = Schemas['VisitEndpointsDto'];
+export type Summary = Schemas['SummaryDto'];
+export type Rate = Schemas['RateDto'];
+export type RateCriterion = Rate['criterion'];
+export const RATE_CRITERIA = everyOf<RateCriterion>()([
+  'salt-le-20',
+  'salt-le-10',
+  'salt50',
+  'salt75',
+  'salt90',
+]);
 
 export type AgreementScale = NonNullable<
   QueryOf<paths['/api/v1/studies/{id}/agreement']['get']>['scale']

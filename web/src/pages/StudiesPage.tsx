@@ -11,6 +11,7 @@ import {
   SettingsFields,
   DEFAULT_SETTINGS,
   settingsProblems,
+  settingsRequest,
 } from '../study-tabs/StudySettingsFields';
 import type { StudySettings } from '../types';
 
@@ -85,7 +86,12 @@ function CreateStudy() {
   const [settings, setSettings] = useState<StudySettings>(DEFAULT_SETTINGS);
   const [tried, setTried] = useState(false);
   const create = useMutation({
-    mutationFn: () => api.createStudy({ code: code.trim(), title: title.trim(), settings }),
+    mutationFn: () =>
+      api.createStudy({
+        code: code.trim(),
+        title: title.trim(),
+        settings: settingsRequest(settings),
+      }),
     onSuccess: (study) => {
       void queryClient.invalidateQueries({ queryKey: ['studies'] });
       void navigate(`/studies/${study.id}/members`);

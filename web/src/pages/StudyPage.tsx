@@ -5,6 +5,7 @@ import { ErrorBox, Loading } from '../components/ErrorBox';
 import { useDocumentTitle } from '../hooks/use-document-title';
 import { useSession } from '../session';
 import { AgreementPanel } from '../study-tabs/AgreementPanel';
+import { EndpointsPanel } from '../study-tabs/EndpointsPanel';
 import { ImportPanel } from '../study-tabs/ImportPanel';
 import { MembersPanel } from '../study-tabs/MembersPanel';
 import { OverviewPanel } from '../study-tabs/OverviewPanel';
@@ -28,12 +29,15 @@ export function StudyPage() {
   if (study.error) return <ErrorBox error={study.error} />;
   const data = study.data;
   const canUpload = has('coordinator', 'admin');
+  // The same people as results (the server's @Roles on both); a rater never reaches this page.
+  const canSeeEndpoints = has('coordinator', 'auditor', 'admin');
   const tabs = [
     { to: '', label: 'Overview', show: true },
     { to: 'sets', label: 'Photo sets', show: true },
     { to: 'upload', label: 'Upload', show: canUpload },
     { to: 'import', label: 'ZIP import', show: canUpload },
     { to: 'results', label: 'Results', show: true },
+    { to: 'endpoints', label: 'Endpoints', show: canSeeEndpoints },
     { to: 'agreement', label: 'Agreement', show: has('auditor', 'admin') },
     { to: 'settings', label: 'Settings', show: has('admin') },
     { to: 'members', label: 'Members', show: has('admin') },
@@ -63,6 +67,7 @@ export function StudyPage() {
         {canUpload && <Route path="upload" element={<UploadPanel studyId={id} />} />}
         {canUpload && <Route path="import" element={<ImportPanel studyId={id} />} />}
         <Route path="results" element={<ResultsPanel studyId={id} />} />
+        {canSeeEndpoints && <Route path="endpoints" element={<EndpointsPanel studyId={id} />} />}
         {has('auditor', 'admin') && (
           <Route path="agreement" element={<AgreementPanel studyId={id} />} />
         )}

@@ -4,13 +4,31 @@ import { api } from '../api';
 import { ErrorBox } from '../components/ErrorBox';
 import { Field } from '../components/Field';
 import type { StudyDetail, StudySettings } from '../types';
-import { SettingsFields, settingsProblems } from './StudySettingsFields';
+import { SettingsFields, settingsProblems, settingsRequest } from './StudySettingsFields';
+import { visitScheduleProblem } from './VisitScheduleFields';
 
-function sameSettings(a: StudySettings, b: StudySettings): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+/** Every property name in a JSON value, sorted. */
+function keysOf(value: unknown, keys = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) value.forEach((item) => keysOf(item, keys));
+  else if (value !== null && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) {
+      keys.add(key);
+      keysOf(inner, keys);
+    }
+  }
+  return keys;
 }
 
-/** Title and charter; a change of charter needs a reason, which goes into the audit trail. */
+/** Equal whatever order the keys come in: the server's answer need not keep the form's order. */
+function sameSettings(a: StudySettings, b: StudySettings): boolean {
+  const keys = [...keysOf([a, b])].sort();
+  return JSON.stringify(a, keys) === JSON.stringify(b, keys);
+}
+
+/**
+ * Title, charter and visit schedule; a change of charter or schedule needs a reason, which goes
+ * into the audit trail.
+ */
 export function SettingsPanel({ study }: { study: StudyDetail }) {
   const queryClient = useQueryClient();
   const [title, setTitle] = useState(study.title);
@@ -22,7 +40,7 @@ export function SettingsPanel({ study }: { study: StudyDetail }) {
     mutationFn: () =>
       api.updateStudy(study.id, {
         title: title.trim() !== study.title ? title.trim() : undefined,
-        settings: settingsChanged ? settings : undefined,
+        settings: settingsChanged ? settingsRequest(settings) : undefined,
         reason: reason.trim() || undefined,
       }),
     onSuccess: () => {
@@ -36,6 +54,7 @@ export function SettingsPanel({ study }: { study: StudyDetail }) {
     title: title.trim() ? null : 'Give the study a title.',
     reason: settingsChanged && reason.trim().length < 3 ? 'Say why the charter changes.' : null,
     ...settingsProblems(settings),
+    visits: visitScheduleProblem(settings.visits, study.settings.visits.length > 0),
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -51,7 +70,12 @@ export function SettingsPanel({ study }: { study: StudyDetail }) {
           <input {...control} value={title} onChange={(event) => setTitle(event.target.value)} />
         )}
       </Field>
-      <SettingsFields settings={settings} onChange={setSettings} showProblems={tried} />
+      <SettingsFields
+        settings={settings}
+        onChange={setSettings}
+        showProblems={tried}
+        savedSchedule={study.settings.visits.length > 0}
+      />
       <Field
         id="settings-reason"
         label={`Reason for the change${settingsChanged ? ' (required)' : ''}`}

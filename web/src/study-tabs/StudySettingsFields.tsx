@@ -1,13 +1,26 @@
 import { useState } from 'react';
 import { Field } from '../components/Field';
-import type { StudySettings } from '../types';
+import type { CreateStudy, StudySettings } from '../types';
+import { VisitScheduleFields, visitScheduleProblem } from './VisitScheduleFields';
 
 export const DEFAULT_SETTINGS: StudySettings = {
   maxDifference: 10,
   thresholds: [20],
   pairing: 'per-subject',
   adjudication: 'select-or-own',
+  visits: [],
 };
+
+/**
+ * Settings as a request sends them. An empty schedule means "none yet" and is left out: the
+ * server accepts a schedule only with at least one visit.
+ */
+export function settingsRequest({
+  visits,
+  ...rest
+}: StudySettings): NonNullable<CreateStudy['settings']> {
+  return visits.length > 0 ? { ...rest, visits } : rest;
+}
 
 const ONE_DECIMAL = /^\d{1,3}(\.\d)?$/;
 const THRESHOLDS_PROBLEM =
@@ -22,8 +35,9 @@ export function parseThresholds(text: string): number[] | null {
 export function settingsProblems(settings: StudySettings): {
   maxDifference: string | null;
   thresholds: string | null;
+  visits: string | null;
 } {
-  const { maxDifference, thresholds } = settings;
+  const { maxDifference, thresholds, visits } = settings;
   return {
     maxDifference:
       Number.isFinite(maxDifference) &&
@@ -37,6 +51,7 @@ export function settingsProblems(settings: StudySettings): {
       : thresholds.some((value, index) => index > 0 && thresholds[index - 1] >= value)
         ? 'List the thresholds in ascending order, without repeats.'
         : null,
+    visits: visitScheduleProblem(visits),
   };
 }
 
@@ -45,14 +60,20 @@ interface SettingsFieldsProps {
   onChange: (settings: StudySettings) => void;
   showProblems: boolean;
   disabled?: boolean;
+  /** The study already has a visit schedule, which may change but not be emptied. */
+  savedSchedule?: boolean;
 }
 
-/** The study's imaging charter: discordance rule, thresholds, pairing and adjudication mode. */
+/**
+ * The study's imaging charter: discordance rule, thresholds, pairing and adjudication mode, and
+ * the visit schedule.
+ */
 export function SettingsFields({
   settings,
   onChange,
   showProblems,
   disabled,
+  savedSchedule = false,
 }: SettingsFieldsProps) {
   const [thresholdText, setThresholdText] = useState(settings.thresholds.join(', '));
   const [maxText, setMaxText] = useState(String(settings.maxDifference));
@@ -133,6 +154,12 @@ export function SettingsFields({
           )}
         </Field>
       </div>
+      <VisitScheduleFields
+        visits={settings.visits}
+        onChange={(visits) => onChange({ ...settings, visits })}
+        showProblems={showProblems}
+        saved={savedSchedule}
+      />
     </fieldset>
   );
 }

@@ -1,0 +1,166 @@
+import { formatSalt } from '../salt';
+import { RATE_CRITERIA, type Rate, type Summary, type VisitEndpoints } from '../types';
+
+const MINUS = '\u2212';
+
+/** A number with one decimal and a real minus sign; "—" when there is none. */
+export function decimal(value: number | null | undefined, unit = ''): string {
+  if (value === null || value === undefined) return '—';
+  const text = Math.abs(value).toFixed(1);
+  // -0.04 rounds to "0.0": no sign on a zero.
+  return `${value < 0 && Number(text) !== 0 ? MINUS : ''}${text}${unit}`;
+}
+
+/** A change: signed both ways, so a rise and a fall read differently at a glance. */
+function signed(value: number | null, unit = ''): string {
+  if (value === null) return '—';
+  return value > 0 && Number(value.toFixed(1)) !== 0
+    ? `+${decimal(value, unit)}`
+    : decimal(value, unit);
+}
+
+const percent = (value: number) => `${Math.round(value * 100)}%`;
+
+/** "mean (SD)", with the SD left out when there is none (n < 2). */
+function meanSd(summary: Summary | null, show: (value: number | null) => string): string {
+  if (!summary || summary.n === 0) return '—';
+  return summary.sd === null
+    ? show(summary.mean)
+    : `${show(summary.mean)} (${decimal(summary.sd)})`;
+}
+
+/** "median (Q1–Q3)" */
+function medianIqr(summary: Summary | null, show: (value: number | null) => string): string {
+  if (!summary || summary.n === 0) return '—';
+  return `${show(summary.median)} (${show(summary.q1)} to ${show(summary.q3)})`;
+}
+
+/** "x/n, rate (95% CI low–high)"; "—" where the criterion does not apply or nobody was judged. */
+export function rateText(rate: Rate | undefined): string {
+  if (!rate) return '—';
+  if (rate.rate === null || rate.ciLow === null || rate.ciHigh === null) return `${rate.count}/0`;
+  return `${rate.count}/${rate.n}, ${percent(rate.rate)} (${percent(rate.ciLow)}–${percent(rate.ciHigh)})`;
+}
+
+function VisitCell({ visit }: { visit: VisitEndpoints }) {
+  return (
+    <th scope="row">
+      {visit.visit}
+      {visit.baseline && <span className="tag">baseline</span>}
+      {!visit.scheduled && <span className="tag warn">not on the schedule</span>}
+    </th>
+  );
+}
+
+/** Final SALT per visit, and its change from baseline. */
+export function SaltSummaryTable({ visits }: { visits: VisitEndpoints[] }) {
+  const absolute = (value: number | null) => formatSalt(value);
+  const change = (value: number | null) => signed(value);
+  const relative = (value: number | null) => signed(value, '%');
+  return (
+    <div className="table-scroll">
+      <table className="data endpoints" aria-labelledby="endpoints-salt-heading">
+        <thead>
+          <tr>
+            <th scope="col" rowSpan={2}>
+              Visit
+            </th>
+            <th scope="col" rowSpan={2}>
+              Planned day
+            </th>
+            <th scope="col" rowSpan={2}>
+              Final / sets
+            </th>
+            <th scope="colgroup" colSpan={3}>
+              Final SALT
+            </th>
+            <th scope="colgroup" colSpan={3}>
+              Change from baseline
+            </th>
+            <th scope="colgroup" colSpan={2}>
+              Percent change from baseline
+            </th>
+          </tr>
+          <tr>
+            <th scope="col">Mean (SD)</th>
+            <th scope="col">Median (IQR)</th>
+            <th scope="col">Range</th>
+            <th scope="col">n</th>
+            <th scope="col">Mean (SD)</th>
+            <th scope="col">Median (IQR)</th>
+            <th scope="col">Mean (SD)</th>
+            <th scope="col">Median (IQR)</th>
+          </tr>
+        </thead>
+        <tbody>
+          {visits.map((visit) => (
+            <tr key={visit.visit} data-visit={visit.visit}>
+              <VisitCell visit={visit} />
+              <td className="num">{visit.plannedDay ?? '—'}</td>
+              <td className="num">
+                {visit.salt.n} / {visit.sets}
+              </td>
+              <td className="num">{meanSd(visit.salt, absolute)}</td>
+              <td className="num" data-measure="median">
+                {medianIqr(visit.salt, absolute)}
+              </td>
+              <td className="num" data-measure="range">
+                {visit.salt.n === 0
+                  ? '—'
+                  : `${formatSalt(visit.salt.min)}–${formatSalt(visit.salt.max)}`}
+              </td>
+              {visit.baseline ? (
+                <td colSpan={5} className="muted-cell">
+                  baseline visit
+                </td>
+              ) : (
+                <>
+                  <td className="num">{visit.change?.n ?? 0}</td>
+                  <td className="num">{meanSd(visit.change, change)}</td>
+                  <td className="num">{medianIqr(visit.change, change)}</td>
+                  <td className="num">{meanSd(visit.percentChange, relative)}</td>
+                  <td className="num">{medianIqr(visit.percentChange, relative)}</td>
+                </>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Responder rates per visit: count of n, the rate and its Wilson 95% CI. */
+export function ResponderTable({ visits }: { visits: VisitEndpoints[] }) {
+  const labels = new Map(
+    visits.flatMap((visit) => visit.rates.map((rate) => [rate.criterion, rate.label] as const)),
+  );
+  return (
+    <div className="table-scroll">
+      <table className="data endpoints" aria-labelledby="endpoints-rates-heading">
+        <thead>
+          <tr>
+            <th scope="col">Visit</th>
+            {RATE_CRITERIA.map((criterion) => (
+              <th scope="col" key={criterion}>
+                {labels.get(criterion) ?? criterion}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {visits.map((visit) => (
+            <tr key={visit.visit} data-visit={visit.visit}>
+              <VisitCell visit={visit} />
+              {RATE_CRITERIA.map((criterion) => (
+                <td className="num" key={criterion} data-criterion={criterion}>
+                  {rateText(visit.rates.find((rate) => rate.criterion === criterion))}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -44,7 +44,14 @@ export class FinalScoresService {
       evaluationId: input.evaluationId,
       adjudicationDecisionId: input.adjudicationDecisionId,
     });
-    await this.photoSets.transition(tx, input.photoSetId, FINAL_FROM[input.source], 'final');
+    const from = FINAL_FROM[input.source];
+    if (!(await this.photoSets.transition(tx, input.photoSetId, from, 'final'))) {
+      // Callers hold the set's lock and checked its status; anything else is a bug, and a final
+      // score must never stand beside a set that is not final.
+      throw new Error(
+        `photo set ${input.photoSetId} was not ${from} when its result was finalized`,
+      );
+    }
     await this.audit.record(tx, {
       actor: input.actor,
       action: AuditAction.ResultFinalized,

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { EventEmitter } from 'node:events';
-import type { Socket } from 'node:net';
 import { AfterQueryEvent, DataSource, EntitySubscriberInterface } from 'typeorm';
 
 /** pg's client-side read timeout (the pool's `query_timeout`, see data-source-options.ts). */
@@ -9,7 +8,7 @@ export function isReadTimeout(error: unknown): boolean {
   return error instanceof Error && error.message === 'Query read timeout';
 }
 
-type PgClient = EventEmitter & { connection?: { stream?: Socket } };
+type PgClient = EventEmitter & { connection?: { stream?: { destroy(): unknown } } };
 
 /**
  * A query that got no answer within the read timeout leaves its connection in an unknown state:
@@ -28,8 +27,12 @@ export class StalledConnectionSubscriber implements EntitySubscriberInterface {
     if (event.success || !isReadTimeout(event.error)) return;
     const client = (event.queryRunner as unknown as { databaseConnection?: PgClient })
       .databaseConnection;
-    if (!client) return;
-    if (client.listenerCount('error') > 0) client.emit('error', event.error);
-    client.connection?.stream?.destroy();
+    if (client) discardStalledClient(client, event.error);
   }
+}
+
+/** Throws a stalled client away (see above); also for queries that bypass TypeORM's runner. */
+export function discardStalledClient(client: PgClient, error: unknown): void {
+  if (client.listenerCount('error') > 0) client.emit('error', error);
+  client.connection?.stream?.destroy();
 }

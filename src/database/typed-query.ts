@@ -6,6 +6,7 @@ import {
   ReplicationMode,
   ValueTransformer,
 } from 'typeorm';
+import { discardStalledClient, isReadTimeout } from './stalled-connection.subscriber';
 
 /**
  * The one typed way to read rows from SQL.
@@ -192,8 +193,13 @@ export async function withPgClient<T>(
   mode: ReplicationMode = 'master',
 ): Promise<T> {
   const runner = dataSource.createQueryRunner(mode);
+  const client = (await runner.connect()) as PoolClient;
   try {
-    return await work((await runner.connect()) as PoolClient);
+    return await work(client);
+  } catch (error) {
+    // Raw queries skip the TypeORM subscriber that discards a stalled connection: do it here.
+    if (isReadTimeout(error)) discardStalledClient(client, error);
+    throw error;
   } finally {
     await runner.release();
   }

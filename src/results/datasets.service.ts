@@ -116,7 +116,9 @@ export class DatasetsService {
 function bySubject(page: SubjectSetRow[]): Map<string, SubjectSet[]> {
   const subjects = new Map<string, SubjectSet[]>();
   for (const { subjectCode, ...set } of page) {
-    subjects.set(subjectCode, [...(subjects.get(subjectCode) ?? []), set]);
+    const sets = subjects.get(subjectCode);
+    if (sets) sets.push(set);
+    else subjects.set(subjectCode, [set]);
   }
   return subjects;
 }

@@ -255,7 +255,9 @@ export function endpoints(
   }
   const byVisit = new Map<string, VisitValue[]>();
   for (const value of values) {
-    byVisit.set(value.visit, [...(byVisit.get(value.visit) ?? []), value]);
+    const list = byVisit.get(value.visit);
+    if (list) list.push(value);
+    else byVisit.set(value.visit, [value]);
   }
   const visits = schedule.map((visit, index) =>
     visitEndpoints(

@@ -16,15 +16,16 @@ COPY web ./web
 RUN npm run build && npm prune --omit=dev --ignore-scripts
 
 # Runtime stage: production dependencies and the compiled output only, as an unprivileged user.
+# The code stays owned by root, so the app cannot rewrite itself; only /data is the app's.
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     PORT=3000 \
     STORAGE_DIR=/data/photos \
     WEB_DIR=/app/dist/web
 WORKDIR /app
-COPY --from=build --chown=node:node /app/package.json ./
-COPY --from=build --chown=node:node /app/node_modules ./node_modules
-COPY --from=build --chown=node:node /app/dist ./dist
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
 RUN mkdir -p /data/photos && chown -R node:node /data
 USER node
 EXPOSE 3000

@@ -211,29 +211,59 @@ function makeContext(into) {
   return files.length;
 }
 
+// Folders every Debian-based image shares with the host: commands run from them (sh, npm, the
+// toolchain), so they are never mapped.
+const SYSTEM_DIRS = new Set([
+  'bin',
+  'boot',
+  'dev',
+  'etc',
+  'home',
+  'lib',
+  'lib64',
+  'media',
+  'mnt',
+  'opt',
+  'proc',
+  'root',
+  'run',
+  'sbin',
+  'srv',
+  'sys',
+  'tmp',
+  'usr',
+  'var',
+]);
+
+/**
+ * The image's own top-level folders (e.g. /app, /data): those its WORKDIR, COPY, VOLUME and ENV
+ * lines name. They always live under the stage's scratch root, whether or not the host happens
+ * to have a folder of that name, so a build never writes to or chowns the host's.
+ */
+function imageOwnDirs(stages) {
+  const dirs = new Set();
+  for (const stage of stages) {
+    for (const { instruction, rest } of stage.steps) {
+      if (!['WORKDIR', 'COPY', 'VOLUME', 'ENV'].includes(instruction)) continue;
+      const paths =
+        instruction === 'ENV'
+          ? Object.values(parseEnv(rest))
+          : (rest.match(/(?<![\w.])\/[a-z][\w.-]*/g) ?? []);
+      for (const path of paths) {
+        const top = /^\/([a-z][\w.-]*)/.exec(path)?.[1];
+        if (top && !SYSTEM_DIRS.has(top)) dirs.add(top);
+      }
+    }
+  }
+  return dirs;
+}
+
 /**
  * Runs every stage. Absolute image paths (top-level folders the host does not have, like /app
  * and /data) live under the stage's own root folder.
  */
 function buildImage(stages, context, scratch) {
-  const imageDirs = new Set();
-  for (const stage of stages) {
-    for (const { instruction, rest } of stage.steps) {
-      const paths =
-        instruction === 'ENV'
-          ? Object.values(parseEnv(rest))
-          : (rest.match(/\/[a-z][\w.-]*/g) ?? []);
-      for (const path of paths) {
-        const top = /^\/([a-z][\w.-]*)/.exec(path)?.[1];
-        if (
-          top &&
-          !existsSync(`/${top}`) &&
-          ['WORKDIR', 'COPY', 'RUN', 'VOLUME', 'ENV'].includes(instruction)
-        )
-          imageDirs.add(top);
-      }
-    }
-  }
+  const imageDirs = imageOwnDirs(stages);
   const mapper = (root) => {
     const pattern = new RegExp(
       `(^|[\\s=:'"])/(${[...imageDirs].join('|') || '(?!)'})(?=/|$|[\\s'"])`,

@@ -55,10 +55,10 @@ const ACCOUNTS: DemoAccount[] = [
 
 export const DEMO_SUBJECTS = ['DEMO-001', 'DEMO-002', 'DEMO-003'];
 export const DEMO_VISITS = [
-  { visit: 'baseline', date: '2026-01-12' },
-  { visit: 'week-12', date: '2026-04-06' },
-  { visit: 'week-24', date: '2026-06-29' },
-  { visit: 'week-36', date: '2026-09-21' },
+  { visit: 'baseline', date: '2026-01-12', plannedDay: 1 },
+  { visit: 'week-12', date: '2026-04-06', plannedDay: 85 },
+  { visit: 'week-24', date: '2026-06-29', plannedDay: 169 },
+  { visit: 'week-36', date: '2026-09-21', plannedDay: 253 },
 ];
 
 export interface DemoCredentials {
@@ -147,7 +147,15 @@ export class DemoService implements OnApplicationBootstrap {
     const study = await this.studies.create(tx, {
       code: DEMO_STUDY_CODE,
       title: 'Demo: low-dose IL-2 in alopecia areata (synthetic images)',
-      settings: DEFAULT_STUDY_SETTINGS,
+      // The demo study has its charter's visit schedule, so uploads are checked against it.
+      settings: {
+        ...DEFAULT_STUDY_SETTINGS,
+        visits: DEMO_VISITS.map(({ visit, plannedDay }) => ({
+          label: visit,
+          plannedDay,
+          baseline: visit === 'baseline',
+        })),
+      },
     });
     await this.audit.record(tx, {
       actor: SYSTEM_ACTOR,

@@ -32,6 +32,17 @@ describe('demo data', () => {
       [ids],
     );
     expect(counts).toEqual({ subjects: '3', visits: '4', images: '48' });
+    // Its uploads went through the schedule check: the charter lists the four visits in order.
+    const [study]: { visits: { label: string; baseline: boolean }[] }[] = await t.db.query(
+      `SELECT settings->'visits' AS visits FROM studies WHERE code = $1`,
+      [DEMO_STUDY_CODE],
+    );
+    expect(study.visits.map((v) => [v.label, v.baseline])).toEqual([
+      ['baseline', true],
+      ['week-12', false],
+      ['week-24', false],
+      ['week-36', false],
+    ]);
     const members: { roles: string[] }[] = await t.db.query(
       `SELECT m.roles FROM study_members m JOIN studies s ON s.id = m.study_id WHERE s.code = $1`,
       [DEMO_STUDY_CODE],

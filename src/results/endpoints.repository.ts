@@ -42,7 +42,7 @@ export class EndpointsRepository {
  * One row per set: a set with corrected final scores (version > 1) comes back once per version;
  * keep its latest. A subject has one set per visit, so (subject, visit) names the set.
  */
-function latestVersions(found: Row<typeof VISIT_VALUE>[]): VisitValueRow[] {
+export function latestVersions(found: Row<typeof VISIT_VALUE>[]): VisitValueRow[] {
   const key = (row: Row<typeof VISIT_VALUE>) => JSON.stringify([row.subjectCode, row.visit]);
   const latest = new Map<string, number>();
   for (const row of found) {

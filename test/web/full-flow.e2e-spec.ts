@@ -28,6 +28,13 @@ import {
   VISIT_DATE,
   ZIP_SUBJECT,
 } from './flow-fixtures';
+import {
+  adminFillsVisitSchedule,
+  adminFixesVisitSchedule,
+  coordinatorSeesEndpoints,
+  seedPilotStudy,
+  seedTableInTheBrowser,
+} from './endpoint-steps';
 import { scoreTwoSetsByKeyboard, scoreTwoSetsWithMouse } from './rater-steps';
 
 const STUDY = 'AA-FLOW-01';
@@ -130,9 +137,11 @@ describe('the web app in a real browser', () => {
 
     await admin.getByRole('link', { name: 'Settings' }).click();
     await admin.getByLabel('Discordant when |A − B| exceeds (SALT points)').fill('8');
+    await adminFillsVisitSchedule(admin);
     await admin.getByRole('button', { name: 'Save settings' }).click();
     await admin.getByText('Say why the charter changes.').waitFor();
     await a11y.check(admin, '03a-admin-settings-errors');
+    await adminFixesVisitSchedule(admin);
     await admin.getByLabel(/Reason for the change/).fill('Charter v2: tighter agreement limit');
     await admin.getByRole('button', { name: 'Save settings' }).click();
     await admin.getByText('Saved.').waitFor();
@@ -188,6 +197,11 @@ describe('the web app in a real browser', () => {
     await coordinator.getByRole('cell', { name: /SUBJ-BAD2.*lacks the right view/ }).waitFor();
     await coordinator
       .getByRole('cell', { name: /missing\.jpg/ })
+      .first()
+      .waitFor();
+    // The archive's visit is not on the schedule the admin set: the error names it.
+    await coordinator
+      .getByRole('cell', { name: /visit "Baseline" is not in the study's visit schedule/ })
       .first()
       .waitFor();
     await a11y.capture(coordinator, '05-coordinator-import-errors');
@@ -345,6 +359,7 @@ describe('the web app in a real browser', () => {
 
         await adjudicatorDecides(await as('adjudicator', { width: 1024, height: 768 }));
         await coordinatorSeesResults(coordinator);
+        await coordinatorSeesEndpoints(coordinator, a11y);
         const auditor = await as('auditor');
         await auditorReviews(auditor);
 
@@ -378,4 +393,13 @@ describe('the web app in a real browser', () => {
       }),
     300_000,
   );
+
+  it("shows the seed pilot's endpoints, with plots, from five subjects' final reads", async () => {
+    const { studyId } = await seedPilotStudy(t);
+    const audit = new A11yAudit();
+    const admin = await as('admin');
+    await withFailureScreenshots(() => seedTableInTheBrowser(admin, studyId, audit));
+    expect(pages.flatMap((userPage) => userPage.errors)).toEqual([]);
+    expect(audit.report()).toEqual([]);
+  }, 120_000);
 });

@@ -1,13 +1,15 @@
 import {
-  Bar,
-  BarChart,
   CartesianGrid,
-  ErrorBar,
   Legend,
   ResponsiveContainer,
+  Scatter,
+  ScatterChart,
   Tooltip,
   XAxis,
   YAxis,
+  useXAxisScale,
+  useYAxisScale,
+  type TooltipContentProps,
 } from 'recharts';
 
 /** One responder criterion's rate at one visit, as proportions from 0 to 1. */
@@ -24,52 +26,108 @@ export interface RateSeries {
   byVisit: Record<string, RatePoint>;
 }
 
-const COLOURS = ['#1f6f8b', '#5fa8c2', '#2b7651', '#8a5a00', '#b3372d'];
+interface Plotted {
+  x: number;
+  percent: number;
+  lower: number;
+  upper: number;
+  visit: string;
+  label: string;
+  colour: string;
+}
 
-type Row = Record<string, string | number | [number, number] | null>;
+const COLOURS = ['#1f6f8b', '#5fa8c2', '#2b7651', '#8a5a00', '#b3372d'];
+/** How far apart a visit's criteria sit, in visits (the axis runs −0.5 … k − 0.5). */
+const SPREAD = 0.14;
 
 const percent = (value: number) => Math.round(value * 1000) / 10;
 
-/** Responder rates per visit as bars, each with its 95% confidence interval as a whisker. */
+function RateTooltip({ active, payload }: TooltipContentProps) {
+  const point = payload?.[0]?.payload as Plotted | undefined;
+  if (!active || !point) return null;
+  return (
+    <div className="chart-tooltip">
+      {point.visit}, {point.label}: {point.percent}% (95% CI {point.lower}–{point.upper}%)
+    </div>
+  );
+}
+
+/** Each rate's 95% CI as a whisker with caps, drawn in the chart's own coordinates. */
+function Whiskers({ points }: { points: Plotted[] }) {
+  const x = useXAxisScale();
+  const y = useYAxisScale();
+  if (!x || !y) return null;
+  return (
+    <g className="rate-whiskers">
+      {points.map((point) => {
+        const [centre, left, right] = [point.x, point.x - 0.03, point.x + 0.03].map((v) => x(v));
+        const [low, high] = [y(point.lower), y(point.upper)];
+        if ([centre, left, right, low, high].some((v) => v === undefined)) return null;
+        return (
+          <g key={`${point.label}|${point.visit}`} stroke={point.colour} strokeWidth={1.5}>
+            <line x1={centre} x2={centre} y1={low} y2={high} />
+            <line x1={left} x2={right} y1={low} y2={low} />
+            <line x1={left} x2={right} y1={high} y2={high} />
+          </g>
+        );
+      })}
+    </g>
+  );
+}
+
+/**
+ * Responder rates per visit, each a dot with its 95% confidence interval as a whisker. Dots
+ * rather than bars: a rate of 0 of 5 still shows, and its interval (up to 43%) matters most.
+ */
 export function ResponderRateChart({ visits, series }: { visits: string[]; series: RateSeries[] }) {
-  const rows: Row[] = visits.map((visit) => {
-    const row: Row = { visit };
-    for (const { key, byVisit } of series) {
+  const offset = (index: number) => (index - (series.length - 1) / 2) * SPREAD;
+  const plotted: Plotted[][] = series.map(({ label, byVisit }, index) =>
+    visits.flatMap((visit, at) => {
       const point = byVisit[visit];
-      row[key] = point ? percent(point.rate) : null;
-      // ErrorBar takes the distances below and above the bar, not the interval's ends.
-      row[`${key}Ci`] = point
-        ? [percent(point.rate) - percent(point.lower), percent(point.upper) - percent(point.rate)]
-        : null;
-    }
-    return row;
-  });
+      if (!point) return [];
+      const [rate, lower, upper] = [point.rate, point.lower, point.upper].map(percent);
+      const colour = COLOURS[index % COLOURS.length];
+      return [{ x: at + offset(index), percent: rate, lower, upper, visit, label, colour }];
+    }),
+  );
   return (
     <ResponsiveContainer width="100%" height={320}>
-      <BarChart data={rows} margin={{ top: 10, right: 20, bottom: 10, left: 0 }}>
+      <ScatterChart margin={{ top: 10, right: 20, bottom: 10, left: 0 }}>
         <CartesianGrid stroke="#e3e8eb" vertical={false} />
-        <XAxis dataKey="visit" interval={0} />
+        <XAxis
+          type="number"
+          dataKey="x"
+          domain={[-0.5, visits.length - 0.5]}
+          ticks={visits.map((_, index) => index)}
+          tickFormatter={(index: number) => visits[index] ?? ''}
+          interval={0}
+          allowDecimals={false}
+        />
         <YAxis
           type="number"
+          dataKey="percent"
           domain={[0, 100]}
           ticks={[0, 25, 50, 75, 100]}
           unit="%"
           label={{ value: 'Responders', angle: -90, position: 'insideLeft', offset: 10 }}
         />
-        <Tooltip formatter={(value) => `${String(value)}%`} />
-        <Legend />
+        <Tooltip content={RateTooltip} cursor={false} />
+        <Legend
+          // In the criteria's own order (absolute, then relative), not alphabetical.
+          itemSorter={null}
+          formatter={(value) => <span className="chart-legend-label">{value}</span>}
+        />
+        <Whiskers points={plotted.flat()} />
         {series.map(({ key, label }, index) => (
-          <Bar
+          <Scatter
             key={key}
-            dataKey={key}
             name={label}
+            data={plotted[index]}
             fill={COLOURS[index % COLOURS.length]}
             isAnimationActive={false}
-          >
-            <ErrorBar dataKey={`${key}Ci`} width={4} stroke="#1d2a33" direction="y" />
-          </Bar>
+          />
         ))}
-      </BarChart>
+      </ScatterChart>
     </ResponsiveContainer>
   );
 }

@@ -41,7 +41,8 @@ export function TrajectoryChart({
     <ResponsiveContainer width="100%" height={320}>
       <LineChart data={rows} margin={{ top: 10, right: 20, bottom: 10, left: 0 }}>
         <CartesianGrid stroke="#e3e8eb" vertical={false} />
-        <XAxis dataKey="visit" interval={0} />
+        {/* Padded so the first and last visits' labels are not cut at the edges. */}
+        <XAxis dataKey="visit" interval={0} padding={{ left: 40, right: 40 }} />
         <YAxis
           type="number"
           domain={[0, 100]}

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { formatSalt } from '../salt';
 import { RATE_CRITERIA, type Rate, type Summary, type VisitEndpoints } from '../types';
 
@@ -29,10 +30,17 @@ function meanSd(summary: Summary | null, show: (value: number | null) => string)
     : `${show(summary.mean)} (${decimal(summary.sd)})`;
 }
 
-/** "median (Q1–Q3)" */
-function medianIqr(summary: Summary | null, show: (value: number | null) => string): string {
+/** "median (Q1 to Q3)", the quartiles on a line of their own so the table fits a screen. */
+function medianIqr(summary: Summary | null, show: (value: number | null) => string): ReactNode {
   if (!summary || summary.n === 0) return '—';
-  return `${show(summary.median)} (${show(summary.q1)} to ${show(summary.q3)})`;
+  return (
+    <>
+      {show(summary.median)}{' '}
+      <span className="iqr">
+        ({show(summary.q1)} to {show(summary.q3)})
+      </span>
+    </>
+  );
 }
 
 /** "x/n, rate (95% CI low–high)"; "—" where the criterion does not apply or nobody was judged. */
@@ -48,7 +56,20 @@ function VisitCell({ visit }: { visit: VisitEndpoints }) {
       {visit.visit}
       {visit.baseline && <span className="tag">baseline</span>}
       {!visit.scheduled && <span className="tag warn">not on the schedule</span>}
+      {visit.plannedDay !== null && <span className="planned-day">day {visit.plannedDay}</span>}
     </th>
+  );
+}
+
+/**
+ * A table that may be wider than the screen: a named region that takes keyboard focus, so it can
+ * be scrolled without a mouse.
+ */
+function ScrollingTable({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="table-scroll" role="region" aria-label={label} tabIndex={0}>
+      {children}
+    </div>
   );
 }
 
@@ -58,15 +79,12 @@ export function SaltSummaryTable({ visits }: { visits: VisitEndpoints[] }) {
   const change = (value: number | null) => signed(value);
   const relative = (value: number | null) => signed(value, '%');
   return (
-    <div className="table-scroll">
+    <ScrollingTable label="Final SALT per visit, table">
       <table className="data endpoints" aria-labelledby="endpoints-salt-heading">
         <thead>
           <tr>
             <th scope="col" rowSpan={2}>
               Visit
-            </th>
-            <th scope="col" rowSpan={2}>
-              Planned day
             </th>
             <th scope="col" rowSpan={2}>
               Final / sets
@@ -96,11 +114,12 @@ export function SaltSummaryTable({ visits }: { visits: VisitEndpoints[] }) {
           {visits.map((visit) => (
             <tr key={visit.visit} data-visit={visit.visit}>
               <VisitCell visit={visit} />
-              <td className="num">{visit.plannedDay ?? '—'}</td>
-              <td className="num">
+              <td className="num" data-measure="final-of-sets">
                 {visit.salt.n} / {visit.sets}
               </td>
-              <td className="num">{meanSd(visit.salt, absolute)}</td>
+              <td className="num" data-measure="mean">
+                {meanSd(visit.salt, absolute)}
+              </td>
               <td className="num" data-measure="median">
                 {medianIqr(visit.salt, absolute)}
               </td>
@@ -115,18 +134,28 @@ export function SaltSummaryTable({ visits }: { visits: VisitEndpoints[] }) {
                 </td>
               ) : (
                 <>
-                  <td className="num">{visit.change?.n ?? 0}</td>
-                  <td className="num">{meanSd(visit.change, change)}</td>
-                  <td className="num">{medianIqr(visit.change, change)}</td>
-                  <td className="num">{meanSd(visit.percentChange, relative)}</td>
-                  <td className="num">{medianIqr(visit.percentChange, relative)}</td>
+                  <td className="num" data-measure="change-n">
+                    {visit.change?.n ?? 0}
+                  </td>
+                  <td className="num" data-measure="change-mean">
+                    {meanSd(visit.change, change)}
+                  </td>
+                  <td className="num" data-measure="change-median">
+                    {medianIqr(visit.change, change)}
+                  </td>
+                  <td className="num" data-measure="percent-change-mean">
+                    {meanSd(visit.percentChange, relative)}
+                  </td>
+                  <td className="num" data-measure="percent-change-median">
+                    {medianIqr(visit.percentChange, relative)}
+                  </td>
                 </>
               )}
             </tr>
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollingTable>
   );
 }
 
@@ -136,7 +165,7 @@ export function ResponderTable({ visits }: { visits: VisitEndpoints[] }) {
     visits.flatMap((visit) => visit.rates.map((rate) => [rate.criterion, rate.label] as const)),
   );
   return (
-    <div className="table-scroll">
+    <ScrollingTable label="Responder rates, table">
       <table className="data endpoints" aria-labelledby="endpoints-rates-heading">
         <thead>
           <tr>
@@ -161,6 +190,6 @@ export function ResponderTable({ visits }: { visits: VisitEndpoints[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollingTable>
   );
 }

@@ -325,7 +325,7 @@ export function EndpointsPanel({ studyId }: { studyId: string }) {
             id="endpoints-rate-plot"
             title="Responder rates per visit"
             summary={rateSummary(visits)}
-            caption="Bars: share of subjects meeting each criterion; whiskers: Wilson 95% confidence interval. The table “Responder rates” gives the same figures."
+            caption="Dots: share of subjects meeting each criterion; whiskers: Wilson 95% confidence interval. The table “Responder rates” gives the same figures."
           >
             <ResponderRateChart visits={labels} series={series} />
           </ChartFigure>

@@ -134,6 +134,10 @@ export function VisitScheduleFields({
             const rowProblems = problems.rows[index];
             return (
               <li key={row.key} className="visit-row">
+                {/* A flex item shows no list marker; the fields' labels name the number. */}
+                <span className="visit-number" aria-hidden="true">
+                  {n}.
+                </span>
                 <Field
                   id={`visit-${row.key}-label`}
                   label={

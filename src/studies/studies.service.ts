@@ -10,7 +10,7 @@ import { DomainEvents } from '../events/domain-events.service';
 import { UsersRepository } from '../users/users.repository';
 import { CreateStudyDto, StudySettingsDto, UpdateStudyDto } from './dto/study.dto';
 import { MemberRow, StudiesRepository } from './studies.repository';
-import { StudyRole } from './study-role';
+import { blindingConflict, StudyRole } from './study-role';
 import {
   DEFAULT_STUDY_SETTINGS,
   effectiveSchedule,
@@ -269,6 +269,8 @@ export class StudiesService {
           lacking.map((role) => `the user does not hold the global role ${role} needed for it`),
         );
       }
+      const mixed = blindingConflict(roles);
+      if (mixed) throw invalid([mixed]);
       const existing = await this.studies.memberForUpdate(tx, studyId, userId);
       const previous = existing?.roles ?? [];
       const addedRoles = roles.filter((role) => !previous.includes(role));

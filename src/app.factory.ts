@@ -9,7 +9,7 @@ import { AppModule } from './app.module';
 import { ApiValidationPipe } from './common/api-validation.pipe';
 import { DomainError } from './common/domain-error';
 import { HttpExceptionFilter } from './common/http-exception.filter';
-import { OPENAPI_TAGS, PUBLIC_OPERATION } from './common/openapi';
+import { declareAppWideErrors, OPENAPI_TAGS, PUBLIC_OPERATION } from './common/openapi';
 import { rejectDeepJson } from './common/json-depth';
 import { MediaTypeInterceptor } from './common/media-type.interceptor';
 import { RequestContext } from './common/request-context';
@@ -124,6 +124,7 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
       operation.security = [];
     }
   }
+  declareAppWideErrors(document);
   return document;
 }
 

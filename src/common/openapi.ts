@@ -36,13 +36,13 @@ export class ErrorBodyDto implements ErrorBody {
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 503;
 
 const WHEN: Record<ErrorStatus, string> = {
-  400: 'Invalid input; `message` lists one sentence per field',
+  400: 'Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field',
   401: 'Not signed in, or the session or token has expired',
   403: 'Refused: the role or token does not allow this, or the request came from another site',
   404: 'Not found; also the answer to anything the caller may not see, so it reveals nothing',
   409: 'Conflicts with the current state',
   413: 'The body or upload is too large (JSON bodies: 1 MB)',
-  415: 'The body is not of a media type this route consumes',
+  415: 'The body is not of a media type this route takes (or is JSON not in UTF-8)',
   429: 'Too many attempts; try again in a minute',
   503: 'The database (or Redis) is unavailable; try again shortly',
 };
@@ -82,3 +82,26 @@ export const OPENAPI_TAGS: readonly [name: string, description: string][] = [
   ['audit', 'The tamper-evident audit trail (auditors, admins)'],
   ['health', 'Liveness and readiness'],
 ];
+
+/**
+ * Answers any operation can give, because app-wide middleware gives them before the route runs:
+ * the JSON body parser (400 malformed or too deep, 413 over 1 MB, 415 not UTF-8) and the
+ * media-type check (415 for a body the route does not take). Declared on every operation that
+ * does not already, so the document describes what the server really sends.
+ */
+export function declareAppWideErrors(document: {
+  paths: Record<string, Record<string, unknown>>;
+}): void {
+  const content = { 'application/json': { schema: { $ref: getSchemaPath(ErrorBodyDto) } } };
+  for (const operations of Object.values(document.paths)) {
+    for (const operation of Object.values(operations)) {
+      if (typeof operation !== 'object' || operation === null || !('responses' in operation)) {
+        continue;
+      }
+      const responses = operation.responses as Record<string, unknown>;
+      for (const status of [400, 413, 415] as const) {
+        responses[status] ??= { description: WHEN[status], content };
+      }
+    }
+  }
+}

@@ -23,16 +23,27 @@ export class AgreementService {
   async forStudy(principal: Principal, studyId: string, scale: ScaleName): Promise<AgreementView> {
     await this.studies.requireStudyRole(principal, studyId, ['auditor']);
     const pairs = await this.agreement.evaluatedPairs(studyId);
-    const report = agreementReport(pairs, SEVERITY_SCALES[scale]);
-    const names = await this.agreement.raterNames(report.raters.map((rater) => rater.raterId));
+    const raterIds = new Set<string>();
+    for (const pair of pairs) raterIds.add(pair.raterA).add(pair.raterB);
+    const names = await this.agreement.raterNames([...raterIds]);
+    const raterNames: Record<string, string> = Object.fromEntries(
+      names.map((rater) => [rater.id, rater.name]),
+    );
+    const report = agreementReport(
+      pairs,
+      SEVERITY_SCALES[scale],
+      (raterId) => raterNames[raterId] ?? raterId.slice(0, 8),
+    );
     return {
       studyId,
       ...report,
-      raterNames: Object.fromEntries(names.map((rater) => [rater.id, rater.name])),
+      raterNames,
       notes: [
-        'icc11 is ICC(1,1), one-way random: each set may be read by a different rater pair.',
-        'icc21ByPair is ICC(2,1), two-way random, absolute agreement, within each fixed rater pair.',
-        'Bland–Altman differences are Read A − Read B (slot 1 − slot 2).',
+        'ICC(1,1) is one-way random: each set may be read by a different rater pair.',
+        'ICC(2,1) is two-way random, absolute agreement, within each fixed rater pair.',
+        'Per-pair Bland–Altman differences are the first-named rater − the second, on every set ' +
+          'both read, whichever slot each read was in.',
+        ...report.notes,
       ],
     };
   }

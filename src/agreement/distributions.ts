@@ -1,7 +1,10 @@
 /**
- * Just enough of the F and Student t distributions for confidence intervals: the regularized
- * incomplete beta function (Lentz's continued fraction, as in Numerical Recipes) and quantiles
- * found by bisection. Degrees of freedom may be fractional (McGraw & Wong's ICC(A,1) interval).
+ * Just enough of the F, Student t, normal and non-central t distributions for confidence
+ * intervals: the regularized incomplete beta and gamma functions (Lentz's continued fractions and
+ * series, as in Numerical Recipes) and quantiles found by bisection. Degrees of freedom may be
+ * fractional (McGraw & Wong's ICC(A,1) interval) and reach 100k (a study-wide ICC).
+ * distributions.spec.ts checks them against mpmath/scipy references and closed forms over that
+ * whole range. No statistics library is installed, and these few functions are all we need.
  */
 
 function logGamma(x: number): number {
@@ -26,7 +29,7 @@ function betaContinuedFraction(a: number, b: number, x: number): number {
   if (Math.abs(d) < tiny) d = tiny;
   d = 1 / d;
   let result = d;
-  for (let m = 1; m <= 300; m++) {
+  for (let m = 1; m <= 1000; m++) {
     const m2 = 2 * m;
     let numerator = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
     d = 1 + numerator * d;
@@ -70,24 +73,188 @@ export function tCdf(t: number, df: number): number {
   return t >= 0 ? 1 - tail : tail;
 }
 
-function bisect(cdf: (x: number) => number, p: number, low: number, high: number): number {
-  while (cdf(high) < p) high *= 2;
-  for (let i = 0; i < 200 && high - low > 1e-12 * Math.max(1, high); i++) {
+/** 1 − I_x(a, b), given y = 1 − x so that a tiny y keeps its precision. */
+function incompleteBetaUpper(y: number, a: number, b: number): number {
+  return incompleteBeta(y, b, a);
+}
+
+/**
+ * Bisection in log space on (e^−745, ½], for a cdf increasing in its argument: a root near 0
+ * keeps full relative precision, which F quantiles at a Satterthwaite df near 0 need.
+ */
+function bisectLog(cdf: (x: number) => number, p: number): number {
+  let low = -745;
+  let high = Math.log(0.5);
+  for (let i = 0; i < 200 && high - low > 1e-15 * Math.max(1, -low); i++) {
     const mid = (low + high) / 2;
-    if (cdf(mid) < p) low = mid;
+    if (cdf(Math.exp(mid)) < p) low = mid;
     else high = mid;
   }
-  return (low + high) / 2;
+  return Math.exp((low + high) / 2);
 }
 
-/** The p-quantile of F(df1, df2). */
+/**
+ * The p-quantile of F(df1, df2). With x = df1·f/(df1·f + df2), F's cdf is I_x(df1/2, df2/2):
+ * the root is sought in x when it lies below ½ and in 1 − x otherwise, so both ends keep their
+ * precision. Infinity only when the quantile is beyond double range.
+ */
 export function fQuantile(p: number, df1: number, df2: number): number {
-  return bisect((x) => fCdf(x, df1, df2), p, 0, 10);
+  const a = df1 / 2;
+  const b = df2 / 2;
+  if (incompleteBeta(0.5, a, b) >= p) {
+    const x = bisectLog((t) => incompleteBeta(t, a, b), p);
+    return (df2 * x) / (df1 * (1 - x));
+  }
+  // 1 − I_x(a, b) = I_y(b, a) falls as x rises, so seek y = 1 − x where I_y(b, a) = 1 − p.
+  const y = bisectLog((t) => incompleteBetaUpper(t, a, b), 1 - p);
+  return (df2 * (1 - y)) / (df1 * y);
 }
 
-/** The p-quantile of Student's t with df degrees of freedom. */
+/** The p-quantile of Student's t with df degrees of freedom: t² is F(1, df). */
 export function tQuantile(p: number, df: number): number {
   if (p === 0.5) return 0;
   if (p < 0.5) return -tQuantile(1 - p, df);
-  return bisect((x) => tCdf(x, df), p, 0, 10);
+  return Math.sqrt(fQuantile(2 * p - 1, 1, df));
+}
+
+/** Q(a, x), the regularized upper incomplete gamma function. */
+function upperIncompleteGamma(a: number, x: number): number {
+  if (x <= 0) return 1;
+  const front = Math.exp(a * Math.log(x) - x - logGamma(a));
+  if (x < a + 1) {
+    // Series for P(a, x).
+    let term = 1 / a;
+    let sum = term;
+    for (let n = 1; n < 1000; n++) {
+      term *= x / (a + n);
+      sum += term;
+      if (Math.abs(term) < Math.abs(sum) * 1e-16) break;
+    }
+    return 1 - front * sum;
+  }
+  // Continued fraction for Q(a, x) (modified Lentz).
+  const tiny = 1e-300;
+  let b = x + 1 - a;
+  let c = 1 / tiny;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i < 1000; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = b + an / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const delta = d * c;
+    h *= delta;
+    if (Math.abs(delta - 1) < 1e-15) break;
+  }
+  return front * h;
+}
+
+/** Φ(z), the standard normal cdf: P(|Z| > |z|) = Q(½, z²/2), so each tail keeps its precision. */
+export function normalCdf(z: number): number {
+  const tail = 0.5 * upperIncompleteGamma(0.5, (z * z) / 2);
+  return z < 0 ? tail : 1 - tail;
+}
+
+interface NctGrid {
+  delta: number;
+  /** √(V/df) at each node, and its normalized trapezoid weight. */
+  scale: number[];
+  weight: number[];
+}
+
+/**
+ * The non-central t with df degrees of freedom and non-centrality δ is T = (Z + δ)/√(V/df),
+ * V ~ χ²(df), so P(T ≤ t) = E[Φ(t·√(V/df) − δ)]. The expectation is a trapezoid sum over
+ * u = ln V, where V's density is smooth and falls off fast on both sides, so the sum converges
+ * geometrically in the step; normalizing by the sum of the weights cancels Γ(df/2). The step
+ * resolves both the density (width √(2/df) in u) and Φ's rise (width about 2/δ in u).
+ */
+function nctGrid(df: number, delta: number): NctGrid {
+  const logDensity = (u: number) => (df / 2) * u - Math.exp(u) / 2;
+  const mode = Math.log(df);
+  const peak = logDensity(mode);
+  const step = Math.min(Math.sqrt(2 / df), 2 / Math.max(1, Math.abs(delta))) / 4;
+  const scale: number[] = [];
+  const weight: number[] = [];
+  let total = 0;
+  for (const direction of [-1, 1]) {
+    for (let i = direction === -1 ? 0 : 1; ; i++) {
+      const u = mode + direction * i * step;
+      const logWeight = logDensity(u) - peak;
+      if (logWeight < -40) break;
+      scale.push(Math.sqrt(Math.exp(u) / df));
+      weight.push(Math.exp(logWeight));
+      total += Math.exp(logWeight);
+    }
+  }
+  return { delta, scale, weight: weight.map((w) => w / total) };
+}
+
+function gridCdf(grid: NctGrid, t: number): number {
+  let sum = 0;
+  for (let i = 0; i < grid.scale.length; i++) {
+    sum += grid.weight[i] * normalCdf(t * grid.scale[i] - grid.delta);
+  }
+  return sum;
+}
+
+/** P(T ≤ t) for the non-central t(df, delta). */
+export function nctCdf(t: number, df: number, delta: number): number {
+  return gridCdf(nctGrid(df, delta), t);
+}
+
+// Bland–Altman asks for the same two quantiles for every pair of the same size.
+const nctQuantiles = new Map<string, number>();
+
+/**
+ * The p-quantile of the non-central t(df, delta): a bracket widened from the normal
+ * approximation, then the Illinois variant of regula falsi (bracketed, converges superlinearly).
+ */
+export function nctQuantile(p: number, df: number, delta: number): number {
+  const key = `${p}|${df}|${delta}`;
+  const known = nctQuantiles.get(key);
+  if (known !== undefined) return known;
+  const grid = nctGrid(df, delta);
+  const excess = (t: number) => gridCdf(grid, t) - p;
+  let width = 2 * Math.sqrt(1 + (delta * delta) / (2 * df));
+  let low = delta - width;
+  let high = delta + width;
+  let fLow = excess(low);
+  while (fLow > 0) {
+    low -= width *= 2;
+    fLow = excess(low);
+  }
+  let fHigh = excess(high);
+  while (fHigh < 0) {
+    high += width *= 2;
+    fHigh = excess(high);
+  }
+  let side = 0;
+  for (let i = 0; i < 200 && high - low > 1e-12 * Math.max(1, Math.abs(high)); i++) {
+    const mid = (low * fHigh - high * fLow) / (fHigh - fLow);
+    const fMid = excess(mid);
+    if (fMid === 0) {
+      low = high = mid;
+      break;
+    }
+    if (fMid < 0) {
+      low = mid;
+      fLow = fMid;
+      if (side === -1) fHigh /= 2;
+      side = -1;
+    } else {
+      high = mid;
+      fHigh = fMid;
+      if (side === 1) fLow /= 2;
+      side = 1;
+    }
+  }
+  const quantile = (low + high) / 2;
+  if (nctQuantiles.size > 10_000) nctQuantiles.clear();
+  nctQuantiles.set(key, quantile);
+  return quantile;
 }

@@ -9,6 +9,17 @@ import {
 } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 
+interface MonitoringRow {
+  raterId: string;
+  meanDifferenceFromPartners: number | null;
+}
+
+function monitoringOf(report: { raters: MonitoringRow[] }, raterId: string): MonitoringRow {
+  const rater = report.raters.find((row) => row.raterId === raterId);
+  if (!rater) throw new Error(`no monitoring row for ${raterId}`);
+  return rater;
+}
+
 describe('agreement statistics', () => {
   let t: TestApp;
   let make: Make;
@@ -77,7 +88,24 @@ describe('agreement statistics', () => {
     expect([...(report.icc21ByPair[0].raterIds as string[])].sort()).toEqual(
       raters.map((r) => r.user.id).sort(),
     );
-    expect(report.blandAltman.n).toBe(6);
+    expect(report.blandAltmanPooled.n).toBe(6);
+    // Per fixed pair, oriented by rater and named: rater 2 − rater 1 is +2 on five sets and
+    // −25 on one, a mean of −2.5, whichever slot each read was in.
+    const [first, second] = [...raters].sort((x, y) => (x.user.id < y.user.id ? -1 : 1));
+    const sign = first === raters[1] ? 1 : -1;
+    expect(report.blandAltmanByPair).toHaveLength(1);
+    expect(report.blandAltmanByPair[0]).toMatchObject({
+      raterIds: [first.user.id, second.user.id],
+      difference: `${first.user.name} − ${second.user.name}`,
+      n: 6,
+    });
+    expect(report.blandAltmanByPair[0].bias).toBeCloseTo(sign * -2.5, 10);
+    expect(monitoringOf(report, raters[1].user.id).meanDifferenceFromPartners).toBeCloseTo(
+      -2.5,
+      10,
+    );
+    expect(monitoringOf(report, raters[0].user.id).meanDifferenceFromPartners).toBeCloseTo(2.5, 10);
+    expect((report.notes as string[]).join(' ')).toMatch(/pooled Bland–Altman/);
     expect(report.kappa.categories).toEqual(['0', '1', '2', '3', '4']);
     expect(report.raters).toHaveLength(2);
     const monitoring = Object.fromEntries(

@@ -1498,7 +1498,7 @@ export interface operations {
           'application/json': components['schemas']['AuditEventPageDto'];
         };
       };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1527,6 +1527,24 @@ export interface operations {
       };
       /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
         headers: {
           [name: string]: unknown;
         };
@@ -1570,7 +1588,7 @@ export interface operations {
           'application/json': components['schemas']['AuditEventPageDto'];
         };
       };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1599,6 +1617,24 @@ export interface operations {
       };
       /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
         headers: {
           [name: string]: unknown;
         };
@@ -1639,7 +1675,7 @@ export interface operations {
           'application/json': components['schemas']['VerifyResultDto'];
         };
       };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1668,6 +1704,24 @@ export interface operations {
       };
       /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
         headers: {
           [name: string]: unknown;
         };
@@ -1716,7 +1770,7 @@ export interface operations {
           'text/csv': string;
         };
       };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1745,6 +1799,24 @@ export interface operations {
       };
       /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
         headers: {
           [name: string]: unknown;
         };
@@ -1784,7 +1856,7 @@ export interface operations {
           'application/json': components['schemas']['LoginResponseDto'];
         };
       };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1820,7 +1892,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description The body is not of a media type this route consumes */
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
       415: {
         headers: {
           [name: string]: unknown;
@@ -1865,6 +1937,15 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description Not signed in, or the session or token has expired */
       401: {
         headers: {
@@ -1876,6 +1957,24 @@ export interface operations {
       };
       /** @description Refused: the role or token does not allow this, or the request came from another site */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
         headers: {
           [name: string]: unknown;
         };
@@ -1911,6 +2010,15 @@ export interface operations {
           'application/json': components['schemas']['MeDto'];
         };
       };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description Not signed in, or the session or token has expired */
       401: {
         headers: {
@@ -1922,6 +2030,24 @@ export interface operations {
       };
       /** @description Refused: the role or token does not allow this, or the request came from another site */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
         headers: {
           [name: string]: unknown;
         };
@@ -1960,7 +2086,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1996,7 +2122,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description The body is not of a media type this route consumes */
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
       415: {
         headers: {
           [name: string]: unknown;
@@ -2033,6 +2159,15 @@ export interface operations {
           'application/json': components['schemas']['TokenDto'][];
         };
       };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description Not signed in, or the session or token has expired */
       401: {
         headers: {
@@ -2044,6 +2179,24 @@ export interface operations {
       };
       /** @description Refused: the role or token does not allow this, or the request came from another site */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
         headers: {
           [name: string]: unknown;
         };
@@ -2083,7 +2236,7 @@ export interface operations {
           'application/json': components['schemas']['CreatedTokenDto'];
         };
       };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2119,7 +2272,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description The body is not of a media type this route consumes */
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
       415: {
         headers: {
           [name: string]: unknown;
@@ -2157,7 +2310,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2193,6 +2346,24 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description The database (or Redis) is unavailable; try again shortly */
       503: {
         headers: {
@@ -2221,6 +2392,15 @@ export interface operations {
           'application/json': components['schemas']['UserDto'][];
         };
       };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description Not signed in, or the session or token has expired */
       401: {
         headers: {
@@ -2232,6 +2412,24 @@ export interface operations {
       };
       /** @description Refused: the role or token does not allow this, or the request came from another site */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
         headers: {
           [name: string]: unknown;
         };
@@ -2271,7 +2469,7 @@ export interface operations {
           'application/json': components['schemas']['UserDto'];
         };
       };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2316,7 +2514,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description The body is not of a media type this route consumes */
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
       415: {
         headers: {
           [name: string]: unknown;
@@ -2359,7 +2557,7 @@ export interface operations {
           'application/json': components['schemas']['UserDto'];
         };
       };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2404,7 +2602,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description The body is not of a media type this route consumes */
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
       415: {
         headers: {
           [name: string]: unknown;
@@ -2441,6 +2639,15 @@ export interface operations {
           'application/json': components['schemas']['StudyListItemDto'][];
         };
       };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description Not signed in, or the session or token has expired */
       401: {
         headers: {
@@ -2452,6 +2659,24 @@ export interface operations {
       };
       /** @description Refused: the role or token does not allow this, or the request came from another site */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
         headers: {
           [name: string]: unknown;
         };
@@ -2491,7 +2716,7 @@ export interface operations {
           'application/json': components['schemas']['StudyDto'];
         };
       };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2536,7 +2761,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description The body is not of a media type this route consumes */
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
       415: {
         headers: {
           [name: string]: unknown;
@@ -2575,77 +2800,7 @@ export interface operations {
           'application/json': components['schemas']['StudyDetailDto'];
         };
       };
-      /** @description Invalid input; `message` lists one sentence per field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the session or token has expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Refused: the role or token does not allow this, or the request came from another site */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database (or Redis) is unavailable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  StudiesController_update: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateStudyDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['StudyDto'];
-        };
-      };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2690,7 +2845,95 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description The body is not of a media type this route consumes */
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The database (or Redis) is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  StudiesController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateStudyDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StudyDto'];
+        };
+      };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not signed in, or the session or token has expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Refused: the role or token does not allow this, or the request came from another site */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
       415: {
         headers: {
           [name: string]: unknown;
@@ -2729,7 +2972,7 @@ export interface operations {
           'application/json': components['schemas']['MemberDto'][];
         };
       };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2758,6 +3001,24 @@ export interface operations {
       };
       /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
         headers: {
           [name: string]: unknown;
         };
@@ -2800,7 +3061,7 @@ export interface operations {
           'application/json': components['schemas']['MemberDto'];
         };
       };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2845,7 +3106,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description The body is not of a media type this route consumes */
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
       415: {
         headers: {
           [name: string]: unknown;
@@ -2884,7 +3145,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2913,6 +3174,24 @@ export interface operations {
       };
       /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
         headers: {
           [name: string]: unknown;
         };
@@ -2962,7 +3241,7 @@ export interface operations {
           'application/json': components['schemas']['PhotoSetPageDto'];
         };
       };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2991,6 +3270,24 @@ export interface operations {
       };
       /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
         headers: {
           [name: string]: unknown;
         };
@@ -3032,7 +3329,7 @@ export interface operations {
           'application/json': components['schemas']['UploadAcceptedDto'];
         };
       };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3086,7 +3383,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description The body is not of a media type this route consumes */
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
       415: {
         headers: {
           [name: string]: unknown;
@@ -3125,7 +3422,7 @@ export interface operations {
           'application/json': components['schemas']['PhotoSetDto'];
         };
       };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3154,6 +3451,24 @@ export interface operations {
       };
       /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
         headers: {
           [name: string]: unknown;
         };
@@ -3203,77 +3518,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Invalid input; `message` lists one sentence per field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the session or token has expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Refused: the role or token does not allow this, or the request came from another site */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database (or Redis) is unavailable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ImportsController_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'multipart/form-data': components['schemas']['ImportArchiveBodyDto'];
-      };
-    };
-    responses: {
-      202: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ImportAcceptedDto'];
-        };
-      };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3318,7 +3563,95 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description The body is not of a media type this route consumes */
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The database (or Redis) is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  ImportsController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': components['schemas']['ImportArchiveBodyDto'];
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportAcceptedDto'];
+        };
+      };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not signed in, or the session or token has expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Refused: the role or token does not allow this, or the request came from another site */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
       415: {
         headers: {
           [name: string]: unknown;
@@ -3357,7 +3690,7 @@ export interface operations {
           'application/json': components['schemas']['ImportDto'];
         };
       };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3393,6 +3726,24 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description The database (or Redis) is unavailable; try again shortly */
       503: {
         headers: {
@@ -3421,6 +3772,15 @@ export interface operations {
           'application/json': components['schemas']['ReadQueueDto'];
         };
       };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description Not signed in, or the session or token has expired */
       401: {
         headers: {
@@ -3441,6 +3801,24 @@ export interface operations {
       };
       /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
         headers: {
           [name: string]: unknown;
         };
@@ -3483,6 +3861,15 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description Not signed in, or the session or token has expired */
       401: {
         headers: {
@@ -3503,6 +3890,24 @@ export interface operations {
       };
       /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
         headers: {
           [name: string]: unknown;
         };
@@ -3540,7 +3945,7 @@ export interface operations {
           'application/json': components['schemas']['ReadTaskDto'];
         };
       };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3569,6 +3974,24 @@ export interface operations {
       };
       /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
         headers: {
           [name: string]: unknown;
         };
@@ -3618,7 +4041,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3647,6 +4070,24 @@ export interface operations {
       };
       /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
         headers: {
           [name: string]: unknown;
         };
@@ -3687,7 +4128,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3741,7 +4182,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description The body is not of a media type this route consumes */
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
       415: {
         headers: {
           [name: string]: unknown;
@@ -3786,7 +4227,7 @@ export interface operations {
           'application/json': components['schemas']['SubmittedScoreDto'];
         };
       };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3840,7 +4281,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description The body is not of a media type this route consumes */
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
       415: {
         headers: {
           [name: string]: unknown;
@@ -3883,7 +4324,7 @@ export interface operations {
           'application/json': components['schemas']['ReopenedReadDto'];
         };
       };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3937,7 +4378,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description The body is not of a media type this route consumes */
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
       415: {
         headers: {
           [name: string]: unknown;
@@ -3974,6 +4415,15 @@ export interface operations {
           'application/json': components['schemas']['AdjudicationQueueDto'];
         };
       };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description Not signed in, or the session or token has expired */
       401: {
         headers: {
@@ -3994,6 +4444,24 @@ export interface operations {
       };
       /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
         headers: {
           [name: string]: unknown;
         };
@@ -4036,6 +4504,15 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description Not signed in, or the session or token has expired */
       401: {
         headers: {
@@ -4056,6 +4533,24 @@ export interface operations {
       };
       /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
         headers: {
           [name: string]: unknown;
         };
@@ -4093,7 +4588,7 @@ export interface operations {
           'application/json': components['schemas']['AdjudicationTaskDto'];
         };
       };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -4122,6 +4617,24 @@ export interface operations {
       };
       /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
         headers: {
           [name: string]: unknown;
         };
@@ -4171,7 +4684,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -4200,6 +4713,24 @@ export interface operations {
       };
       /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
         headers: {
           [name: string]: unknown;
         };
@@ -4241,7 +4772,7 @@ export interface operations {
           'application/json': components['schemas']['DecisionResultDto'];
         };
       };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -4295,7 +4826,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description The body is not of a media type this route consumes */
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
       415: {
         headers: {
           [name: string]: unknown;
@@ -4338,7 +4869,7 @@ export interface operations {
           'text/csv': string;
         };
       };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -4367,6 +4898,24 @@ export interface operations {
       };
       /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
         headers: {
           [name: string]: unknown;
         };
@@ -4408,7 +4957,7 @@ export interface operations {
           'text/csv': string;
         };
       };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -4437,6 +4986,24 @@ export interface operations {
       };
       /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
         headers: {
           [name: string]: unknown;
         };
@@ -4475,7 +5042,7 @@ export interface operations {
           'text/csv': string;
         };
       };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -4504,6 +5071,24 @@ export interface operations {
       };
       /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
         headers: {
           [name: string]: unknown;
         };
@@ -4542,7 +5127,7 @@ export interface operations {
           'text/csv': string;
         };
       };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -4571,6 +5156,24 @@ export interface operations {
       };
       /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
         headers: {
           [name: string]: unknown;
         };
@@ -4610,7 +5213,7 @@ export interface operations {
           'application/json': components['schemas']['AgreementDto'];
         };
       };
-      /** @description Invalid input; `message` lists one sentence per field */
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
       400: {
         headers: {
           [name: string]: unknown;
@@ -4646,6 +5249,24 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description The database (or Redis) is unavailable; try again shortly */
       503: {
         headers: {
@@ -4673,6 +5294,33 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['HealthReportDto'];
+        };
+      };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
       /** @description A dependency is down */

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { PairIcc, RaterMonitoring } from '../agreement-report';
+import { AgreementKappa, PairBlandAltman, PairIcc, RaterMonitoring } from '../agreement-report';
 import { BlandAltman, IccResult, Interval } from '../agreement-stats';
 import { AgreementView } from '../agreement.service';
 
@@ -28,13 +28,19 @@ export class IccDto implements IccResult {
 export class PairIccDto extends IccDto implements PairIcc {
   @ApiProperty({ type: [String], minItems: 2, maxItems: 2 })
   raterIds!: [string, string];
+
+  @ApiProperty({
+    description:
+      'Satterthwaite df of the interval; near 0 (a strongly negative ICC) the interval is unreliable and can exclude the estimate, and notes say so',
+  })
+  ciDf!: number;
 }
 
 export class BlandAltmanDto implements BlandAltman {
   @ApiProperty({ type: 'integer' })
   n!: number;
 
-  @ApiProperty({ description: 'mean(A − B)' })
+  @ApiProperty({ description: 'Mean difference' })
   bias!: number;
 
   @ApiProperty()
@@ -49,25 +55,45 @@ export class BlandAltmanDto implements BlandAltman {
   @ApiProperty()
   upperLimit!: number;
 
-  @ApiProperty({ type: () => IntervalDto })
+  @ApiProperty({ type: () => IntervalDto, description: 'Exact, by the non-central t' })
   lowerLimitCi95!: IntervalDto;
 
-  @ApiProperty({ type: () => IntervalDto })
+  @ApiProperty({ type: () => IntervalDto, description: 'Exact, by the non-central t' })
   upperLimitCi95!: IntervalDto;
 }
 
-export class KappaDto {
+export class PairBlandAltmanDto extends BlandAltmanDto implements PairBlandAltman {
+  @ApiProperty({
+    type: [String],
+    minItems: 2,
+    maxItems: 2,
+    description: 'Every difference is raterIds[0] − raterIds[1]',
+  })
+  raterIds!: [string, string];
+
+  @ApiProperty({ example: 'Ada Lovelace − Bo Diddley', description: 'The orientation, named' })
+  difference!: string;
+}
+
+export class KappaDto implements AgreementKappa {
   @ApiProperty({ example: 'AA-IGA' })
   scale!: string;
 
   @ApiProperty({ type: [String], description: "The scale's fixed categories" })
   categories!: string[];
 
-  @ApiProperty()
-  linear!: number;
+  @ApiProperty({ type: 'integer', description: 'Sets' })
+  n!: number;
 
-  @ApiProperty()
-  quadratic!: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Null when not defined (every read in one category); notes say so',
+  })
+  linear!: number | null;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'Null when not defined' })
+  quadratic!: number | null;
 }
 
 export class RaterMonthDto {
@@ -112,6 +138,17 @@ export class RaterMonitoringDto implements RaterMonitoring {
   @ApiProperty({ type: Number, nullable: true, description: '1 − chosenRate' })
   disagreementIndex!: number | null;
 
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      "Mean of this rater's SALT − the partner's over their reads; null below five reads",
+  })
+  meanDifferenceFromPartners!: number | null;
+
+  @ApiProperty({ type: () => IntervalDto, nullable: true, description: 't interval' })
+  meanDifferenceCi95!: IntervalDto | null;
+
   @ApiProperty({ type: () => [RaterMonthDto] })
   byMonth!: RaterMonthDto[];
 }
@@ -139,10 +176,25 @@ export class AgreementDto implements AgreementView {
   })
   icc21ByPair!: PairIccDto[];
 
-  @ApiProperty({ type: () => BlandAltmanDto, nullable: true })
-  blandAltman!: BlandAltmanDto | null;
+  @ApiProperty({
+    type: () => [PairBlandAltmanDto],
+    description: 'Bland–Altman per fixed rater pair sharing at least five sets, oriented by rater',
+  })
+  blandAltmanByPair!: PairBlandAltmanDto[];
 
-  @ApiProperty({ type: () => KappaDto, nullable: true })
+  @ApiProperty({
+    type: () => BlandAltmanDto,
+    nullable: true,
+    description:
+      'Every pair pooled, as slot A − slot B. Slot order is random, so the bias is near 0 by design and describes no rater; the limits describe two raters drawn from the pool',
+  })
+  blandAltmanPooled!: BlandAltmanDto | null;
+
+  @ApiProperty({
+    type: () => KappaDto,
+    nullable: true,
+    description: 'Null below five sets',
+  })
   kappa!: KappaDto | null;
 
   @ApiProperty({ type: () => [RaterMonitoringDto] })

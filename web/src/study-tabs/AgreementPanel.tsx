@@ -20,6 +20,11 @@ const fixed = (value: number | null | undefined, digits = 2) =>
 const interval = (ci: Interval | undefined, digits = 2) =>
   ci ? `[${fixed(ci.lower, digits)}, ${fixed(ci.upper, digits)}]` : '';
 const percent = (value: number | null) => (value === null ? '—' : `${Math.round(value * 100)}%`);
+const withCi = (value: number, ci: Interval, digits = 1) =>
+  `${fixed(value, digits)} ${interval(ci, digits)}`;
+
+type Agreement = Awaited<ReturnType<typeof api.agreement>>;
+type BlandAltman = NonNullable<Agreement['blandAltmanPooled']>;
 
 function IccCell({ icc }: { icc: Icc | null }) {
   if (!icc) return <>not enough pairs yet</>;
@@ -33,6 +38,8 @@ function IccCell({ icc }: { icc: Icc | null }) {
 /** Agreement statistics and reader monitoring (auditor, admin). */
 export function AgreementPanel({ studyId }: { studyId: string }) {
   const [scale, setScale] = useState<AgreementScale>('aa-iga');
+  // 'pooled', or the two rater ids of a fixed pair joined by '|'.
+  const [plotted, setPlotted] = useState('pooled');
   const agreement = useQuery({
     queryKey: ['agreement', studyId, scale],
     queryFn: () => api.agreement(studyId, scale),
@@ -43,17 +50,23 @@ export function AgreementPanel({ studyId }: { studyId: string }) {
   if (agreement.error) return <ErrorBox error={agreement.error} />;
   const data = agreement.data;
   const name = (id: string) => data.raterNames[id] ?? id.slice(0, 8);
-  const points = (results.data?.items ?? []).flatMap((row) =>
-    row.readA && row.readB
-      ? [
-          {
-            mean: (row.readA.salt + row.readB.salt) / 2,
-            difference: row.readA.salt - row.readB.salt,
-          },
-        ]
-      : [],
-  );
-  const ba = data.blandAltman;
+  // The plot shows the pooled slot A − slot B, or one fixed pair oriented as its statistics are.
+  const pair = data.blandAltmanByPair.find((item) => item.raterIds.join('|') === plotted);
+  const ba: BlandAltman | null = pair ?? data.blandAltmanPooled;
+  const points = (results.data?.items ?? []).flatMap((row) => {
+    if (!row.readA || !row.readB) return [];
+    const mean = (row.readA.salt + row.readB.salt) / 2;
+    if (!pair) return [{ mean, difference: row.readA.salt - row.readB.salt }];
+    const [first, second] = pair.raterIds;
+    if (row.readA.raterId === first && row.readB.raterId === second) {
+      return [{ mean, difference: row.readA.salt - row.readB.salt }];
+    }
+    if (row.readB.raterId === first && row.readA.raterId === second) {
+      return [{ mean, difference: row.readB.salt - row.readA.salt }];
+    }
+    return [];
+  });
+  const plotLabel = pair ? pair.difference : 'Read A − Read B, every pair pooled';
   // Symmetric around zero, so a bias shows as a visible shift off the zero line.
   const reach = Math.ceil(
     Math.max(
@@ -100,27 +113,88 @@ export function AgreementPanel({ studyId }: { studyId: string }) {
               </dd>
             </div>
           ))}
-          <dt>Bland–Altman bias (A − B)</dt>
+          <dt>Bland–Altman, every pair pooled (slot A − slot B; bias near 0 by design)</dt>
           <dd>
-            {ba
-              ? `${fixed(ba.bias, 1)} ${interval(ba.biasCi95, 1)}; limits ${fixed(ba.lowerLimit, 1)} to ${fixed(ba.upperLimit, 1)}`
+            {data.blandAltmanPooled
+              ? `bias ${withCi(data.blandAltmanPooled.bias, data.blandAltmanPooled.biasCi95)}; ` +
+                `limits ${fixed(data.blandAltmanPooled.lowerLimit, 1)} to ` +
+                `${fixed(data.blandAltmanPooled.upperLimit, 1)}`
               : 'not enough pairs yet'}
           </dd>
           <dt>Weighted kappa ({data.kappa?.scale ?? scale})</dt>
           <dd>
-            {data.kappa
-              ? `linear ${fixed(data.kappa.linear)}, quadratic ${fixed(data.kappa.quadratic)}`
-              : 'not enough pairs yet'}
+            {!data.kappa
+              ? 'not enough pairs yet'
+              : data.kappa.linear === null || data.kappa.quadratic === null
+                ? 'not defined (see notes)'
+                : `linear ${fixed(data.kappa.linear)}, quadratic ${fixed(data.kappa.quadratic)}`}
           </dd>
         </dl>
+        <h3 id="agreement-notes">Notes</h3>
+        <ul className="hint">
+          {data.notes.map((note) => (
+            <li key={note}>{note}</li>
+          ))}
+        </ul>
+      </section>
+      <section className="card" aria-labelledby="ba-pairs">
+        <h2 id="ba-pairs">Bland–Altman per rater pair</h2>
+        {data.blandAltmanByPair.length === 0 ? (
+          <p className="notice">No rater pair has read five sets together yet.</p>
+        ) : (
+          <table className="data">
+            <caption className="hint">
+              Each difference is the first-named rater − the second, on every set both read. 95%
+              intervals; those of the limits are exact (non-central t).
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Difference</th>
+                <th scope="col">Sets</th>
+                <th scope="col">Bias [95% CI]</th>
+                <th scope="col">Lower limit [95% CI]</th>
+                <th scope="col">Upper limit [95% CI]</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.blandAltmanByPair.map((item) => (
+                <tr key={item.raterIds.join('|')}>
+                  <th scope="row">{item.difference}</th>
+                  <td className="num">{item.n}</td>
+                  <td className="num">{withCi(item.bias, item.biasCi95)}</td>
+                  <td className="num">{withCi(item.lowerLimit, item.lowerLimitCi95)}</td>
+                  <td className="num">{withCi(item.upperLimit, item.upperLimitCi95)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
       </section>
       {points.length > 0 && (
         <section className="card" aria-labelledby="ba-plot">
           <h2 id="ba-plot">Bland–Altman plot</h2>
+          <div className="filters">
+            <Field id="ba-plot-pair" label="Differences" layout="inline wide">
+              {(control) => (
+                <select
+                  {...control}
+                  value={pair ? plotted : 'pooled'}
+                  onChange={(event) => setPlotted(event.target.value)}
+                >
+                  <option value="pooled">Every pair pooled (Read A − Read B)</option>
+                  {data.blandAltmanByPair.map((item) => (
+                    <option key={item.raterIds.join('|')} value={item.raterIds.join('|')}>
+                      {item.difference}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          </div>
           <div
             className="chart"
             role="img"
-            aria-label="Difference of Read A and Read B against their mean"
+            aria-label={`${plotLabel}, against the mean of the two reads`}
           >
             <ResponsiveContainer width="100%" height={280}>
               <ScatterChart margin={{ top: 10, right: 30, bottom: 20, left: 0 }}>
@@ -130,9 +204,14 @@ export function AgreementPanel({ studyId }: { studyId: string }) {
                   dataKey="mean"
                   name="Mean SALT"
                   domain={[0, 100]}
-                  label={{ value: 'Mean of A and B', position: 'insideBottom', offset: -10 }}
+                  label={{ value: 'Mean of the two reads', position: 'insideBottom', offset: -10 }}
                 />
-                <YAxis type="number" dataKey="difference" name="A − B" domain={[-reach, reach]} />
+                <YAxis
+                  type="number"
+                  dataKey="difference"
+                  name={pair ? pair.difference : 'A − B'}
+                  domain={[-reach, reach]}
+                />
                 <ReferenceLine y={0} stroke="#8a9aa5" />
                 <Tooltip />
                 {ba && <ReferenceLine y={ba.bias} stroke="#1f6f8b" label="bias" />}
@@ -158,6 +237,7 @@ export function AgreementPanel({ studyId }: { studyId: string }) {
                 <th scope="col">Adjudication rate</th>
                 <th scope="col">Chosen by adjudicator</th>
                 <th scope="col">Disagreement index</th>
+                <th scope="col">Mean difference from partners [95% CI]</th>
               </tr>
             </thead>
             <tbody>
@@ -171,16 +251,16 @@ export function AgreementPanel({ studyId }: { studyId: string }) {
                     {rater.chosen} of {rater.adjudicatedWithChoice} ({percent(rater.chosenRate)})
                   </td>
                   <td className="num">{percent(rater.disagreementIndex)}</td>
+                  <td className="num">
+                    {rater.meanDifferenceFromPartners === null || !rater.meanDifferenceCi95
+                      ? '—'
+                      : withCi(rater.meanDifferenceFromPartners, rater.meanDifferenceCi95)}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         )}
-        <ul className="hint">
-          {data.notes.map((note) => (
-            <li key={note}>{note}</li>
-          ))}
-        </ul>
       </section>
     </div>
   );

@@ -165,4 +165,21 @@ export async function seedTableInTheBrowser(
   await figure('Subjects over visits').getByText('The plotted values as a table').click();
   await figure('Subjects over visits').getByRole('cell', { name: '28.0', exact: true }).waitFor();
   await a11y.capture(page, '20-admin-endpoints-seed');
+  // Each download link answers a CSV, in the browser's own session.
+  const download = async (name: string) => {
+    const href = await page.getByRole('link', { name }).getAttribute('href');
+    const response = await page.request.get(href ?? '');
+    expect([response.status(), response.headers()['content-type']]).toEqual([
+      200,
+      'text/csv; charset=utf-8',
+    ]);
+    return (await response.text()).trim().split(/\r?\n/);
+  };
+  expect((await download('Endpoints table (CSV)')).length).toBeGreaterThan(1);
+  // ADSALT: a header and one row per subject × visit.
+  const adsalt = await download('ADSALT: subject × visit dataset (CSV)');
+  expect(adsalt[0]).toContain('USUBJID');
+  expect(adsalt).toHaveLength(1 + SEED.length * 2);
+  // ADREAD: a header and both reads of each of the ten sets.
+  expect(await download('ADREAD: read-level dataset (CSV)')).toHaveLength(1 + SEED.length * 4);
 }

@@ -328,6 +328,8 @@ describe('the web app in a real browser', () => {
     await a11y.capture(auditor, '14-auditor-timeline');
     await auditor.getByRole('link', { name: 'Studies' }).click();
     await auditor.getByRole('link', { name: STUDY }).click();
+    // The auditor has the endpoints tab too (as coordinators and admins do).
+    await auditor.getByRole('link', { name: 'Endpoints' }).waitFor();
     await auditor.getByRole('link', { name: 'Agreement' }).click();
     await auditor.getByText('2 (2 discordant)').waitFor();
     await a11y.capture(auditor, '15-auditor-agreement');

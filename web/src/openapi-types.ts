@@ -1390,16 +1390,40 @@ export interface components {
       /** @description Reads per set */
       k: number;
       raterIds: string[];
+      /** @description Satterthwaite df of the interval; near 0 (a strongly negative ICC) the interval is unreliable and can exclude the estimate, and notes say so */
+      ciDf: number;
     };
-    BlandAltmanDto: {
+    PairBlandAltmanDto: {
       n: number;
-      /** @description mean(A − B) */
+      /** @description Mean difference */
       bias: number;
       sd: number;
       biasCi95: components['schemas']['IntervalDto'];
       lowerLimit: number;
       upperLimit: number;
+      /** @description Exact, by the non-central t */
       lowerLimitCi95: components['schemas']['IntervalDto'];
+      /** @description Exact, by the non-central t */
+      upperLimitCi95: components['schemas']['IntervalDto'];
+      /** @description Every difference is raterIds[0] − raterIds[1] */
+      raterIds: string[];
+      /**
+       * @description The orientation, named
+       * @example Ada Lovelace − Bo Diddley
+       */
+      difference: string;
+    };
+    BlandAltmanDto: {
+      n: number;
+      /** @description Mean difference */
+      bias: number;
+      sd: number;
+      biasCi95: components['schemas']['IntervalDto'];
+      lowerLimit: number;
+      upperLimit: number;
+      /** @description Exact, by the non-central t */
+      lowerLimitCi95: components['schemas']['IntervalDto'];
+      /** @description Exact, by the non-central t */
       upperLimitCi95: components['schemas']['IntervalDto'];
     };
     KappaDto: {
@@ -1407,8 +1431,12 @@ export interface components {
       scale: string;
       /** @description The scale's fixed categories */
       categories: string[];
-      linear: number;
-      quadratic: number;
+      /** @description Sets */
+      n: number;
+      /** @description Null when not defined (every read in one category); notes say so */
+      linear: number | null;
+      /** @description Null when not defined */
+      quadratic: number | null;
     };
     RaterMonthDto: {
       /** @example 2026-01 */
@@ -1429,6 +1457,10 @@ export interface components {
       chosenRate: number | null;
       /** @description 1 − chosenRate */
       disagreementIndex: number | null;
+      /** @description Mean of this rater's SALT − the partner's over their reads; null below five reads */
+      meanDifferenceFromPartners: number | null;
+      /** @description t interval */
+      meanDifferenceCi95: components['schemas']['IntervalDto'] | null;
       byMonth: components['schemas']['RaterMonthDto'][];
     };
     AgreementDto: {
@@ -1440,7 +1472,11 @@ export interface components {
       icc11: components['schemas']['IccDto'] | null;
       /** @description ICC(2,1), two-way random, absolute agreement, per fixed rater pair */
       icc21ByPair: components['schemas']['PairIccDto'][];
-      blandAltman: components['schemas']['BlandAltmanDto'] | null;
+      /** @description Bland–Altman per fixed rater pair sharing at least five sets, oriented by rater */
+      blandAltmanByPair: components['schemas']['PairBlandAltmanDto'][];
+      /** @description Every pair pooled, as slot A − slot B. Slot order is random, so the bias is near 0 by design and describes no rater; the limits describe two raters drawn from the pool */
+      blandAltmanPooled: components['schemas']['BlandAltmanDto'] | null;
+      /** @description Null below five sets */
       kappa: components['schemas']['KappaDto'] | null;
       raters: components['schemas']['RaterMonitoringDto'][];
       /** @description Rater names by id */

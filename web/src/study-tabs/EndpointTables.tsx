@@ -5,7 +5,7 @@ import { RATE_CRITERIA, type Rate, type Summary, type VisitEndpoints } from '../
 const MINUS = '\u2212';
 
 /** A number with one decimal and a real minus sign; "—" when there is none. */
-export function decimal(value: number | null | undefined, unit = ''): string {
+function decimal(value: number | null | undefined, unit = ''): string {
   if (value === null || value === undefined) return '—';
   const text = Math.abs(value).toFixed(1);
   // -0.04 rounds to "0.0": no sign on a zero.
@@ -43,7 +43,10 @@ function medianIqr(summary: Summary | null, show: (value: number | null) => stri
   );
 }
 
-/** "x/n, rate (95% CI low–high)"; "—" where the criterion does not apply or nobody was judged. */
+/**
+ * "x/n, rate (95% CI low–high)"; "—" where the criterion does not apply (SALT50 at baseline),
+ * "0/0" where nobody could be judged (no subject has a final baseline yet).
+ */
 export function rateText(rate: Rate | undefined): string {
   if (!rate) return '—';
   if (rate.rate === null || rate.ciLow === null || rate.ciHigh === null) return `${rate.count}/0`;

@@ -177,7 +177,7 @@ function nctGrid(df: number, delta: number): NctGrid {
   const logDensity = (u: number) => (df / 2) * u - Math.exp(u) / 2;
   const mode = Math.log(df);
   const peak = logDensity(mode);
-  const step = Math.min(Math.sqrt(2 / df), 2 / Math.max(1, Math.abs(delta))) / 4;
+  const step = Math.min(Math.sqrt(2 / df), 2 / Math.max(1, Math.abs(delta))) / 3;
   const scale: number[] = [];
   const weight: number[] = [];
   let total = 0;
@@ -185,7 +185,7 @@ function nctGrid(df: number, delta: number): NctGrid {
     for (let i = direction === -1 ? 0 : 1; ; i++) {
       const u = mode + direction * i * step;
       const logWeight = logDensity(u) - peak;
-      if (logWeight < -40) break;
+      if (logWeight < -32) break;
       scale.push(Math.sqrt(Math.exp(u) / df));
       weight.push(Math.exp(logWeight));
       total += Math.exp(logWeight);

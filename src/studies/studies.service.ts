@@ -178,10 +178,10 @@ export class StudiesService {
       }));
     }
     return (await this.studies.listForUser(principal.userId))
-      .map(({ study, roles }) => ({
-        ...toStudyView(study),
-        myRoles: effectiveRoles(principal, roles),
-      }))
+      .map(({ study, roles }) => {
+        const myRoles = effectiveRoles(principal, roles);
+        return { ...viewFor(study, myRoles), myRoles };
+      })
       .filter((study) => study.myRoles.length > 0);
   }
 
@@ -196,7 +196,7 @@ export class StudiesService {
     // Set counts by status move when a pair turns discordant or final: a rater or adjudicator
     // watching them would learn what their own read caused. Their queues carry their own counts.
     const unblinded = isAdmin(principal) || myRoles.some((role) => UNBLINDED_ROLES.includes(role));
-    if (!unblinded) return { ...toStudyView(study), myRoles };
+    if (!unblinded) return { ...viewFor(study, myRoles), myRoles };
     const counts = await this.studies.statusCounts(studyId);
     // Every status is present, zero when no set has it.
     const statusCounts = Object.fromEntries(
@@ -323,6 +323,17 @@ export class StudiesService {
       });
     });
   }
+}
+
+/**
+ * The study as a member sees it. Someone who only reads blind (rater, adjudicator) gets an
+ * empty visit schedule: its labels are the very words a set's visit is called by, and they
+ * have no use for them.
+ */
+function viewFor(study: StudyEntity, myRoles: StudyRole[]): StudyView {
+  const view = toStudyView(study);
+  if (myRoles.some((role) => UNBLINDED_ROLES.includes(role))) return view;
+  return { ...view, settings: { ...view.settings, visits: [] } };
 }
 
 function throwIfInvalid(problems: string[]): void {

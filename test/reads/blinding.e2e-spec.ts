@@ -40,6 +40,8 @@ const STUDY_FIELDS = [
   'settings.thresholds[]',
   'settings.pairing',
   'settings.adjudication',
+  // Always empty for them: the schedule's labels are what a set's visit is called.
+  'settings.visits[]',
 ];
 const ME_FIELDS = ['id', 'email', 'name', 'roles[]'];
 const IMAGE_FIELDS = ['top', 'back', 'left', 'right'].flatMap((view) =>
@@ -199,7 +201,17 @@ describe('blinding: what raters and adjudicators can learn', () => {
   afterAll(() => t.close());
 
   it('raters and the adjudicator see nothing of subject, visit, date, set, each other or finals', async () => {
-    const team = await studyWithTeam(make, { raters: 2, adjudicators: 1 });
+    // The schedule lists the sets' visits: the visit label must reach no rater through it.
+    const team = await studyWithTeam(make, {
+      raters: 2,
+      adjudicators: 1,
+      settings: {
+        visits: [
+          { label: 'week-52-unblinding', plannedDay: 1, baseline: true },
+          { label: 'week-52-unblinding-b', plannedDay: 8, baseline: false },
+        ],
+      },
+    });
     const coordinator = await make.coordinator();
     await team.admin
       .put(`/studies/${team.study.id}/members/${coordinator.user.id}`, { roles: ['coordinator'] })

@@ -905,7 +905,7 @@ export interface components {
       pairing: 'per-subject' | 'per-set';
       /** @enum {string} */
       adjudication: 'select-or-own' | 'select';
-      /** @description The visit schedule in order; empty when none is set yet (then any visit label is accepted and endpoints use the labels in order of first upload, the first as baseline) */
+      /** @description The visit schedule in order; empty when none is set yet (then any visit label is accepted and endpoints use the labels in order of first upload, the first as baseline). Always empty for a caller who only reads blind (rater, adjudicator) */
       visits: components['schemas']['ScheduledVisitViewDto'][];
     };
     StudyDto: {

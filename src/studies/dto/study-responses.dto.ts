@@ -43,7 +43,8 @@ export class StudySettingsViewDto implements StudySettings {
     type: () => [ScheduledVisitViewDto],
     description:
       'The visit schedule in order; empty when none is set yet (then any visit label is ' +
-      'accepted and endpoints use the labels in order of first upload, the first as baseline)',
+      'accepted and endpoints use the labels in order of first upload, the first as baseline). ' +
+      'Always empty for a caller who only reads blind (rater, adjudicator)',
   })
   visits!: ScheduledVisitViewDto[];
 }

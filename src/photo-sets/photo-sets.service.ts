@@ -222,6 +222,9 @@ export class PhotoSetsService {
    * being, for upload and ZIP import alike. Ingest is enqueued by the caller after commit.
    */
   async createSet(tx: EntityManager, set: NewPhotoSet): Promise<string> {
+    // Checked early without a lock for a quick answer; again here, in the set's transaction.
+    const unscheduled = await this.studies.unscheduledVisits(set.studyId, [set.visit], tx);
+    if (unscheduled.length) throw invalid(unscheduled.map((problem) => problem.message));
     const id = await this.sets.insertSet(tx, {
       studyId: set.studyId,
       subjectId: set.subject.id,

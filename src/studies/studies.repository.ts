@@ -60,6 +60,11 @@ export class StudiesRepository {
   }
 
   /** Locks the study so concurrent settings changes apply one after the other. */
+  /** Holds off settings changes (which lock the row for update) until `tx` ends. */
+  async lockShared(tx: EntityManager, id: string): Promise<void> {
+    await execute(tx, 'SELECT 1 FROM studies WHERE id = $1 FOR SHARE', [id]);
+  }
+
   findByIdForUpdate(tx: EntityManager, id: string): Promise<StudyEntity | null> {
     return tx.findOne(StudyEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
   }

@@ -113,13 +113,15 @@ export class StudiesService {
   /**
    * One message per visit of `labels` that the study's schedule does not list, naming it and
    * the schedule, so an upload or import refuses it clearly. A study without a schedule yet
-   * accepts any visit.
+   * accepts any visit. Inside a transaction the study's row is share-locked, so a schedule change
+   * that would drop one of these visits waits for the new set and then sees it.
    */
   async unscheduledVisits(
     studyId: string,
     labels: string[],
     tx?: EntityManager,
   ): Promise<{ visit: string; message: string }[]> {
+    if (tx) await this.studies.lockShared(tx, studyId);
     const { visits } = await this.getSettings(studyId, tx);
     if (visits.length === 0) return [];
     const scheduled = visits.map((visit) => visit.label);

@@ -55,6 +55,54 @@ describe('uploads and imports follow the visit schedule', () => {
     expect(await setCount()).toBe(1);
   });
 
+  it('an upload racing a schedule change that drops its visit is refused, not left off-schedule', async () => {
+    const raced = await studyWithCoordinator(make);
+    await raced.admin
+      .patch(`/studies/${raced.studyId}`, { settings: { visits: SCHEDULE }, reason: 'charter' })
+      .expect(200);
+    const files = await fourViews();
+    // A settings change in flight: it holds the study's row, as PATCH /studies/:id does.
+    const runner = t.db.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    try {
+      await runner.query(`SELECT 1 FROM studies WHERE id = $1 FOR UPDATE`, [raced.studyId]);
+      const pending = upload(
+        raced.coordinator.client,
+        raced.studyId,
+        { subjectCode: 'S-9', visit: 'week 24' },
+        files,
+      ).then((response) => response);
+      // The upload passed the early check and now waits for the study's row.
+      await waitFor(async () => {
+        const [row] = await t.db.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        return row.n > 0;
+      }, 20_000);
+      await runner.query(
+        `UPDATE studies SET settings = jsonb_set(settings, '{visits}', $2)
+                           WHERE id = $1`,
+        [raced.studyId, JSON.stringify(SCHEDULE.slice(0, 1))],
+      );
+      await runner.commitTransaction();
+      const response = await pending;
+      expect(response.status).toBe(400);
+      expect(response.body.message).toEqual([
+        'visit "week 24" is not in the study\'s visit schedule (baseline)',
+      ]);
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await runner.release();
+    }
+    const [row] = await t.db.query(
+      `SELECT count(*)::int AS n FROM photo_sets WHERE study_id = $1`,
+      [raced.studyId],
+    );
+    expect(row.n).toBe(0);
+  });
+
   it('a study without a schedule accepts any visit', async () => {
     const open = await studyWithCoordinator(make);
     const response = await upload(

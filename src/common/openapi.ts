@@ -5,6 +5,7 @@ import {
   ApiProperty,
   ApiResponse,
   getSchemaPath,
+  OpenAPIObject,
 } from '@nestjs/swagger';
 import { ErrorBody } from './http-exception.filter';
 
@@ -89,12 +90,10 @@ export const OPENAPI_TAGS: readonly [name: string, description: string][] = [
  * media-type check (415 for a body the route does not take). Declared on every operation that
  * does not already, so the document describes what the server really sends.
  */
-export function declareAppWideErrors(document: {
-  paths: Record<string, Record<string, unknown>>;
-}): void {
+export function declareAppWideErrors(document: OpenAPIObject): void {
   const content = { 'application/json': { schema: { $ref: getSchemaPath(ErrorBodyDto) } } };
   for (const operations of Object.values(document.paths)) {
-    for (const operation of Object.values(operations)) {
+    for (const operation of Object.values(operations as Record<string, unknown>)) {
       if (typeof operation !== 'object' || operation === null || !('responses' in operation)) {
         continue;
       }

@@ -222,6 +222,27 @@ describe('trial endpoints: the seed pilot through the API, the CSV and the datas
     expect(again.map((r) => r.RATER)).toEqual(rows.map((r) => r.RATER));
   });
 
+  it('ADREAD: a coordinator gets reads of final sets only, an auditor every read', async () => {
+    // One read of P6's baseline, which stays in reading (its pair is not complete).
+    const [set] = await t.db.query(
+      `SELECT s.id FROM photo_sets s JOIN subjects sub ON sub.id = s.subject_id
+        WHERE s.study_id = $1 AND sub.code = 'P6'`,
+      [team.study.id],
+    );
+    const [task] = (await tasksOf(t, [set.id as string])).filter((row) => row.slot === 1);
+    const rater = team.raters.find((r) => r.user.id === task.raterId)!;
+    await rater.client.post(`/reads/${task.id}/score`, scores(77)).expect(201);
+    const path = `/studies/${team.study.id}/datasets/adread.csv`;
+    const byAuditor = csv((await auditor.client.get(path).expect(200)).text);
+    const byCoordinator = csv((await coordinator.client.get(path).expect(200)).text);
+    expect(byAuditor.filter((r) => r.SUBJID === 'P6')).toMatchObject([
+      { AVAL: '77', SETSTAT: 'reading', READSLOT: 'A' },
+    ]);
+    expect(byAuditor).toHaveLength(21);
+    expect(byCoordinator).toHaveLength(20);
+    expect(byCoordinator.some((r) => r.SUBJID === 'P6')).toBe(false);
+  });
+
   it('raters get 404 on every route, like results', async () => {
     const rater = team.raters[0].client;
     for (const path of [

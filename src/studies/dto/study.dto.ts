@@ -70,11 +70,32 @@ export class ScheduledVisitDto {
   baseline!: boolean;
 }
 
+/**
+ * At most one decimal, as SALT values have. Not class-validator's `maxDecimalPlaces`: it reads
+ * the digits after a '.' in the number's text and throws (a 500) on 1e-7, which has none.
+ */
+function AtMostOneDecimal(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'atMostOneDecimal',
+      validator: {
+        // k/10 is the double nearest to the decimal "k/10", so a one-decimal value survives
+        // the round trip exactly and anything finer (0.25, 1e-7) does not.
+        validate: (value: unknown) =>
+          typeof value !== 'number' || Math.round(value * 10) / 10 === value,
+        defaultMessage: () => '$property must have at most one decimal',
+      },
+    },
+    options,
+  );
+}
+
 /** Settings in a request: any subset; missing keys keep their current (or default) value. */
 export class StudySettingsDto {
   @ApiPropertyOptional({ minimum: 0, maximum: 100, example: 10 })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 1 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @AtMostOneDecimal()
   @Min(0)
   @Max(100)
   maxDifference?: number;
@@ -84,7 +105,8 @@ export class StudySettingsDto {
   @IsArray()
   @ArrayMaxSize(10)
   @ArrayUnique()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 1 }, { each: true })
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { each: true })
+  @AtMostOneDecimal({ each: true })
   @Min(0, { each: true })
   @Max(100, { each: true })
   @IsAscending()

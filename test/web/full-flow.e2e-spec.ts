@@ -313,7 +313,11 @@ describe('the web app in a real browser', () => {
     await setRow.locator('.status-final').waitFor();
     await a11y.check(auditor, '13b-auditor-sets');
     await setRow.getByRole('link', { name: SUBJECT }).click();
-    await auditor.locator('.status-final').waitFor();
+    // The set's own page (its region is named after it), not the list still on screen.
+    await auditor
+      .getByRole('region', { name: new RegExp(`^${SUBJECT} · `) })
+      .locator('.status-final')
+      .waitFor();
     await a11y.capture(auditor, '13c-auditor-set');
     await auditor.getByRole('link', { name: '← Photo sets', exact: true }).click();
     await setRow.getByRole('link', { name: 'Timeline' }).click();

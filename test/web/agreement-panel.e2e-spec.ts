@@ -1,5 +1,3 @@
-import { rmSync } from 'node:fs';
-import { AddressInfo } from 'node:net';
 import { Browser } from 'playwright-core';
 import {
   assign,
@@ -9,9 +7,9 @@ import {
   studyWithTeam,
   waitForStatus,
 } from '../support/factories';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApp, TestApp } from '../support/test-app';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, TestApp } from '../support/test-app';
 import { A11yAudit } from './a11y';
-import { buildWebApp, launchChromium, openPage, signIn, UserPage } from './browser';
+import { BrowserApp, openPage, signIn, startBrowserApp, UserPage } from './browser';
 
 /*
  * The agreement view with a fixed rater pair that shares six sets: the per-pair Bland–Altman
@@ -20,26 +18,20 @@ import { buildWebApp, launchChromium, openPage, signIn, UserPage } from './brows
  */
 describe('the agreement view in a real browser', () => {
   let t: TestApp;
-  let webDir: string;
+  let app: BrowserApp | undefined;
   let browser: Browser;
   let baseURL: string;
   let userPage: UserPage | undefined;
   const a11y = new A11yAudit();
 
   beforeAll(async () => {
-    webDir = buildWebApp();
-    t = await startTestApp({ env: { WEB_DIR: webDir } });
-    await t.app.listen(0, '127.0.0.1');
-    const { port } = t.app.getHttpServer().address() as AddressInfo;
-    baseURL = `http://127.0.0.1:${port}`;
-    browser = await launchChromium();
+    app = await startBrowserApp();
+    ({ t, baseURL, browser } = app);
   }, 120_000);
 
   afterAll(async () => {
     await userPage?.context.close().catch(() => undefined);
-    await browser?.close();
-    await t?.close();
-    if (webDir) rmSync(webDir, { recursive: true, force: true });
+    await app?.close();
   });
 
   it('shows Bland–Altman per rater pair, named and oriented, with no axe findings', async () => {

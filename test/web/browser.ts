@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Browser, BrowserContext, chromium, Page, Response } from 'playwright-core';
+import { startTestApp, TestApp } from '../support/test-app';
 
 export const ROOT = resolve(__dirname, '../..');
 export const SCREENSHOTS = join(ROOT, 'artifacts', 'screenshots');
@@ -119,4 +121,31 @@ export function recordResponses(page: Page): { stop: () => Promise<RecordedRespo
       return Promise.all(pending);
     },
   };
+}
+
+/** The whole app (api, workers and the built web app) on a free port, with Chromium to drive it. */
+export interface BrowserApp {
+  t: TestApp;
+  baseURL: string;
+  browser: Browser;
+  close: () => Promise<void>;
+}
+
+export async function startBrowserApp(): Promise<BrowserApp> {
+  const webDir = buildWebApp();
+  const t = await startTestApp({ env: { WEB_DIR: webDir } });
+  const close = async (browser?: Browser): Promise<void> => {
+    await browser?.close();
+    await t.close();
+    rmSync(webDir, { recursive: true, force: true });
+  };
+  try {
+    await t.app.listen(0, '127.0.0.1');
+    const { port } = t.app.getHttpServer().address() as AddressInfo;
+    const browser = await launchChromium();
+    return { t, baseURL: `http://127.0.0.1:${port}`, browser, close: () => close(browser) };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }

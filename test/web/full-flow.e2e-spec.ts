@@ -1,16 +1,14 @@
-import { rmSync } from 'node:fs';
-import { AddressInfo } from 'node:net';
 import { Browser, Page } from 'playwright-core';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApp, TestApp } from '../support/test-app';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, TestApp } from '../support/test-app';
 import { A11yAudit } from './a11y';
 import {
-  buildWebApp,
-  launchChromium,
+  BrowserApp,
   openPage,
   recordResponses,
   RecordedResponse,
   screenshot,
   signIn,
+  startBrowserApp,
   UserPage,
 } from './browser';
 import {
@@ -41,26 +39,20 @@ const STUDY = 'AA-FLOW-01';
 
 describe('the web app in a real browser', () => {
   let t: TestApp;
-  let webDir: string;
+  let app: BrowserApp | undefined;
   let browser: Browser;
   let baseURL: string;
   const pages: UserPage[] = [];
   const a11y = new A11yAudit();
 
   beforeAll(async () => {
-    webDir = buildWebApp();
-    t = await startTestApp({ env: { WEB_DIR: webDir } });
-    await t.app.listen(0, '127.0.0.1');
-    const { port } = t.app.getHttpServer().address() as AddressInfo;
-    baseURL = `http://127.0.0.1:${port}`;
-    browser = await launchChromium();
+    app = await startBrowserApp();
+    ({ t, baseURL, browser } = app);
   }, 120_000);
 
   afterAll(async () => {
     for (const { context } of pages) await context.close().catch(() => undefined);
-    await browser?.close();
-    await t?.close();
-    if (webDir) rmSync(webDir, { recursive: true, force: true });
+    await app?.close();
   });
 
   async function newPage(viewport?: { width: number; height: number }): Promise<Page> {

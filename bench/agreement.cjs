@@ -5,6 +5,7 @@
 // synthetic pairs through SQL, times the real repository query + report, then drops it.
 require('reflect-metadata');
 const { Client } = require('pg');
+const { seedPairedReads } = require('./seed-reads.cjs');
 const { DataSource } = require('typeorm');
 const { dataSourceOptions } = require('../dist/database/data-source-options');
 const { runMigrations } = require('../dist/database/migrate');
@@ -73,19 +74,7 @@ async function fill(db) {
     INSERT INTO photo_sets (study_id, subject_id, visit, status)
     SELECT sub.study_id, sub.id, 'V' || v, 'final'
       FROM subjects sub, generate_series(1, 10) v`);
-  await db.query(`
-    CREATE TEMP TABLE raters AS SELECT id, row_number() OVER (ORDER BY id) AS n FROM users`);
-  await db.query(`
-    INSERT INTO read_tasks (photo_set_id, study_id, slot, rater_id, read_code, queue_key, status)
-    SELECT ps.id, ps.study_id, slot.n, r.id, md5(ps.id::text || slot.n), random(), 'submitted'
-      FROM (SELECT id, study_id, row_number() OVER () AS i FROM photo_sets) ps
-      CROSS JOIN (VALUES (1), (2)) slot(n)
-      JOIN raters r ON r.n = 1 + ((ps.i + slot.n * 3) % 10)`);
-  await db.query(`
-    INSERT INTO reads (read_task_id, photo_set_id, rater_id, version, score_top, score_back,
-                       score_left, score_right, salt)
-    SELECT id, photo_set_id, rater_id, 1, v, v, v, v, v
-      FROM (SELECT rt.*, round((random() * 100)::numeric, 1) AS v FROM read_tasks rt) s`);
+  await seedPairedReads(db);
   await db.query(`
     INSERT INTO pair_evaluations (photo_set_id, read_a_id, read_b_id, difference, rules_fired,
                                   rules, outcome)

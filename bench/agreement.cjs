@@ -4,28 +4,15 @@
 // Creates a throwaway database salt_bench_agreement_<pid> next to DATABASE_URL, fills it with
 // synthetic pairs through SQL, times the real repository query + report, then drops it.
 require('reflect-metadata');
-const { Client } = require('pg');
-const { seedPairedReads } = require('./seed-reads.cjs');
-const { DataSource } = require('typeorm');
-const { dataSourceOptions } = require('../dist/database/data-source-options');
-const { runMigrations } = require('../dist/database/migrate');
+const { seedPairedReads, withBenchDatabase } = require('./bench-support.cjs');
 const { AgreementRepository } = require('../dist/agreement/agreement.repository');
 const { agreementReport } = require('../dist/agreement/agreement-report');
 const { AA_IGA } = require('../dist/scoring/severity');
 
 const PAIRS = Number(process.argv[2] ?? 100_000);
-const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-const name = `salt_bench_agreement_${process.pid}`;
-const url = (db) => Object.assign(new URL(base), { pathname: `/${db}` }).toString();
 
 async function main() {
-  const admin = new Client({ connectionString: url('postgres') });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const dataSource = new DataSource(dataSourceOptions({ databaseUrl: url(name) }));
-  try {
-    await dataSource.initialize();
-    await runMigrations(dataSource);
+  await withBenchDatabase('agreement', async (dataSource) => {
     const fillStarted = Date.now();
     await fill(dataSource);
     console.log(`filled ${PAIRS} pairs in ${Date.now() - fillStarted} ms`);
@@ -53,11 +40,7 @@ async function main() {
         `best ${timings[0].total.toFixed(0)} ms, worst ${timings[4].total.toFixed(0)} ms`,
     );
     console.log(`ICC(1,1) = ${report.icc11.value.toFixed(3)}, raters = ${report.raters.length}`);
-  } finally {
-    if (dataSource.isInitialized) await dataSource.destroy();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
+  });
 }
 
 async function fill(db) {

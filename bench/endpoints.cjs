@@ -7,11 +7,7 @@
 // computation), then streams the ADSALT dataset once for its time and peak memory, and drops
 // the database.
 require('reflect-metadata');
-const { Client } = require('pg');
-const { seedPairedReads } = require('./seed-reads.cjs');
-const { DataSource } = require('typeorm');
-const { dataSourceOptions } = require('../dist/database/data-source-options');
-const { runMigrations } = require('../dist/database/migrate');
+const { seedPairedReads, withBenchDatabase } = require('./bench-support.cjs');
 const { EndpointsRepository } = require('../dist/results/endpoints.repository');
 const { DatasetsRepository } = require('../dist/results/datasets.repository');
 const { StudiesRepository } = require('../dist/studies/studies.repository');
@@ -21,18 +17,9 @@ const { effectiveSchedule, withDefaults } = require('../dist/studies/study-setti
 
 const SETS = Number(process.argv[2] ?? 100_000);
 const VISITS = 10;
-const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-const name = `salt_bench_endpoints_${process.pid}`;
-const url = (db) => Object.assign(new URL(base), { pathname: `/${db}` }).toString();
 
 async function main() {
-  const admin = new Client({ connectionString: url('postgres') });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const dataSource = new DataSource(dataSourceOptions({ databaseUrl: url(name) }));
-  try {
-    await dataSource.initialize();
-    await runMigrations(dataSource);
+  await withBenchDatabase('endpoints', async (dataSource) => {
     const fillStarted = Date.now();
     await fill(dataSource);
     console.log(`filled ${SETS} final sets in ${Date.now() - fillStarted} ms`);
@@ -72,11 +59,7 @@ async function main() {
       `${last.visit}: median SALT ${last.salt.median}, SALT50 ${last.rates[2].count}/${last.rates[2].n}`,
     );
     await streamAdsalt(dataSource, studyId, studies);
-  } finally {
-    if (dataSource.isInitialized) await dataSource.destroy();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
+  });
 }
 
 /** The ADSALT export's loop (DatasetsService), writing to nowhere: time and peak heap. */

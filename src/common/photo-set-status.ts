@@ -11,6 +11,7 @@ export const PHOTO_SET_STATUSES = [
   'reading',
   'adjudicating',
   'final',
+  'query',
 ] as const;
 export type PhotoSetStatus = (typeof PHOTO_SET_STATUSES)[number];
 
@@ -22,15 +23,19 @@ export type PhotoSetStatus = (typeof PHOTO_SET_STATUSES)[number];
  * which is allowed only until a rater may have seen them; a reopened read takes a final set back
  * to reading. The two self-moves let a caller name a status the set may already be in: a
  * replacement of a set still processing (ingest starts over), a read reopened while still reading.
+ * Image queries: a reader who finds a view not evaluable takes a set being read or adjudicated to
+ * query; the coordinator's answer sends it back to where it was (a confirmation) or, once a
+ * replacement image is ready, to reading by the same pair (src/queries/).
  */
 export const PHOTO_SET_TRANSITIONS = {
   processing: ['ready', 'rejected', 'processing'],
   rejected: ['processing'],
   ready: ['awaiting-raters', 'reading', 'processing'],
   'awaiting-raters': ['reading', 'processing'],
-  reading: ['final', 'adjudicating', 'reading'],
-  adjudicating: ['final'],
+  reading: ['final', 'adjudicating', 'reading', 'query'],
+  adjudicating: ['final', 'query'],
   final: ['reading'],
+  query: ['reading', 'adjudicating'],
 } as const satisfies { readonly [From in PhotoSetStatus]: readonly PhotoSetStatus[] };
 
 export function isAllowedTransition(from: PhotoSetStatus, to: PhotoSetStatus): boolean {

@@ -5,6 +5,7 @@ import { ReadsAndAdjudication1764150600000 } from './1764150600000-reads-and-adj
 import { AuditAppendFunction1764150700000 } from './1764150700000-audit-append-function';
 import { ApiTokenScope1764150800000 } from './1764150800000-api-token-scope';
 import { VisitSchedule1764151100000 } from './1764151100000-visit-schedule';
+import { ImageQueries1764154000000 } from './1764154000000-image-queries';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   AuditAppendFunction1764150700000,
   ApiTokenScope1764150800000,
   VisitSchedule1764151100000,
+  ImageQueries1764154000000,
 ];

@@ -32,6 +32,9 @@ export const AuditAction = {
   ExportDownloaded: 'export.downloaded',
   AuditVerified: 'audit.verified',
   AuditExported: 'audit.exported',
+  SignatureRefused: 'signature.refused',
+  StudyLocked: 'study.locked',
+  StudyUnlocked: 'study.unlocked',
 } as const;
 
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];

@@ -11,7 +11,9 @@ export type DomainErrorCode =
   | 'too-many-requests'
   | 'payload-too-large'
   | 'unsupported-media-type'
-  | 'unavailable';
+  | 'unavailable'
+  /** The resource is locked for this caller, e.g. signing after repeated wrong passwords. */
+  | 'locked';
 
 export class DomainError extends Error {
   constructor(

@@ -19,6 +19,7 @@ const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   'payload-too-large': HttpStatus.PAYLOAD_TOO_LARGE,
   'unsupported-media-type': HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+  locked: HttpStatus.LOCKED,
 };
 
 const REASON: Record<number, string> = {
@@ -31,6 +32,7 @@ const REASON: Record<number, string> = {
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Entity',
+  423: 'Locked',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',

@@ -34,7 +34,7 @@ export class ErrorBodyDto implements ErrorBody {
   requestId!: string;
 }
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 423 | 429 | 503;
 
 const WHEN: Record<ErrorStatus, string> = {
   400: 'Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field',
@@ -44,6 +44,7 @@ const WHEN: Record<ErrorStatus, string> = {
   409: 'Conflicts with the current state',
   413: 'The body or upload is too large (JSON bodies: 1 MB)',
   415: 'The body is not of a media type this route takes (or is JSON not in UTF-8)',
+  423: 'Locked: signing is locked for this session after repeated wrong passwords; sign in again',
   429: 'Too many attempts; try again in a minute',
   503: 'The database (or Redis) is unavailable; try again shortly',
 };

@@ -6,6 +6,7 @@ import { AuditAppendFunction1764150700000 } from './1764150700000-audit-append-f
 import { ApiTokenScope1764150800000 } from './1764150800000-api-token-scope';
 import { VisitSchedule1764151100000 } from './1764151100000-visit-schedule';
 import { ImageQueries1764154000000 } from './1764154000000-image-queries';
+import { SignaturesAndStudyLock1764154500000 } from './1764154500000-signatures-and-study-lock';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   ApiTokenScope1764150800000,
   VisitSchedule1764151100000,
   ImageQueries1764154000000,
+  SignaturesAndStudyLock1764154500000,
 ];

@@ -52,7 +52,8 @@ function sameSettings(a: StudySettings, b: StudySettings): boolean {
     a.adjudication === b.adjudication &&
     a.thresholds.length === b.thresholds.length &&
     a.thresholds.every((value, index) => value === b.thresholds[index]) &&
-    JSON.stringify(a.visits) === JSON.stringify(b.visits)
+    JSON.stringify(a.visits) === JSON.stringify(b.visits) &&
+    JSON.stringify(a.readerQuality) === JSON.stringify(b.readerQuality)
   );
 }
 
@@ -69,6 +70,7 @@ function mergeSettings(base: StudySettings, input: StudySettingsDto | undefined)
           baseline: visit.baseline,
         }))
       : base.visits.map((visit) => ({ ...visit })),
+    readerQuality: { ...base.readerQuality, ...(input?.readerQuality ?? {}) },
   };
 }
 

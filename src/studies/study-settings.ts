@@ -30,7 +30,39 @@ export interface StudySettings {
    * endpoints take the labels in order of first upload, the first being the baseline.
    */
   visits: ScheduledVisit[];
+  /** Reader quality: qualification on calibration sets, blinded re-reads (issue 12). */
+  readerQuality: ReaderQualitySettings;
 }
+
+/**
+ * The charter's reader-quality rules. A rater reads `qualificationSetCount` calibration sets
+ * before any live set (0: no qualification step) and passes when both pass rules hold.
+ */
+export interface ReaderQualitySettings {
+  qualificationSetCount: number;
+  /** Pass rule: mean absolute SALT error against the reference reads at most this. */
+  passMaxMeanAbsError: number;
+  /** Pass rule: at least this percent of calibration reads within `maxDifference` of the reference. */
+  passMinWithinPercent: number;
+  /** The rater sees the reference of a calibration set right after reading it. */
+  trainingFeedback: boolean;
+  /** Share of final sets (0–1) read again, blinded, by one of their original raters. */
+  rereadShare: number;
+  /** Washout before a re-read: at least this many days since the first read… */
+  washoutDays: number;
+  /** …and at least this many other reads by the same rater in between. */
+  washoutReads: number;
+}
+
+export const DEFAULT_READER_QUALITY: ReaderQualitySettings = {
+  qualificationSetCount: 0,
+  passMaxMeanAbsError: 5,
+  passMinWithinPercent: 80,
+  trainingFeedback: false,
+  rereadShare: 0,
+  washoutDays: 14,
+  washoutReads: 20,
+};
 
 export const DEFAULT_STUDY_SETTINGS: StudySettings = {
   maxDifference: 10,
@@ -38,11 +70,16 @@ export const DEFAULT_STUDY_SETTINGS: StudySettings = {
   pairing: 'per-subject',
   adjudication: 'select-or-own',
   visits: [],
+  readerQuality: DEFAULT_READER_QUALITY,
 };
 
 /** Fills in defaults for stored settings written before a key existed. */
 export function withDefaults(settings: Partial<StudySettings> | null | undefined): StudySettings {
-  return { ...DEFAULT_STUDY_SETTINGS, ...(settings ?? {}) };
+  const merged = { ...DEFAULT_STUDY_SETTINGS, ...(settings ?? {}) };
+  return {
+    ...merged,
+    readerQuality: { ...DEFAULT_READER_QUALITY, ...(settings?.readerQuality ?? {}) },
+  };
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   AdjudicationMode,
   PAIRINGS,
   Pairing,
+  ReaderQualitySettings,
   ScheduledVisit,
   StudySettings,
 } from '../study-settings';
@@ -20,6 +21,30 @@ export class ScheduledVisitViewDto implements ScheduledVisit {
 
   @ApiProperty()
   baseline!: boolean;
+}
+
+/** The charter's reader-quality rules (qualification, blinded re-reads), every key filled in. */
+export class ReaderQualitySettingsViewDto implements ReaderQualitySettings {
+  @ApiProperty({ description: 'Calibration sets a new rater reads first; 0 = no qualification' })
+  qualificationSetCount!: number;
+
+  @ApiProperty({ description: 'Pass rule: mean absolute SALT error at most this' })
+  passMaxMeanAbsError!: number;
+
+  @ApiProperty({ description: 'Pass rule: at least this percent within maxDifference' })
+  passMinWithinPercent!: number;
+
+  @ApiProperty({ description: 'The rater sees the reference after each calibration read' })
+  trainingFeedback!: boolean;
+
+  @ApiProperty({ description: 'Share (0–1) of final sets read again, blinded' })
+  rereadShare!: number;
+
+  @ApiProperty({ description: 'Washout: minimum days between first read and re-read' })
+  washoutDays!: number;
+
+  @ApiProperty({ description: 'Washout: minimum other reads in between' })
+  washoutReads!: number;
 }
 
 /** The study's imaging charter, with every key filled in. */
@@ -47,6 +72,9 @@ export class StudySettingsViewDto implements StudySettings {
       'Always empty for a caller who only reads blind (rater, adjudicator)',
   })
   visits!: ScheduledVisitViewDto[];
+
+  @ApiProperty({ type: () => ReaderQualitySettingsViewDto })
+  readerQuality!: ReaderQualitySettingsViewDto;
 }
 
 export class StudyDto implements StudyView {

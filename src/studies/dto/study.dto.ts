@@ -90,6 +90,62 @@ function AtMostOneDecimal(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
+/** Reader-quality rules in a request: any subset; missing keys keep their current value. */
+export class ReaderQualitySettingsDto {
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 50,
+    description: 'Calibration sets a new rater reads before live work; 0 turns qualification off',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(50)
+  qualificationSetCount?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, example: 5 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @AtMostOneDecimal()
+  @Min(0)
+  @Max(100)
+  passMaxMeanAbsError?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, example: 80 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @AtMostOneDecimal()
+  @Min(0)
+  @Max(100)
+  passMinWithinPercent?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  trainingFeedback?: boolean;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 1, example: 0.05 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
+  rereadShare?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 3650, example: 14 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  washoutDays?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 100000, example: 20 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100000)
+  washoutReads?: number;
+}
+
 /** Settings in a request: any subset; missing keys keep their current (or default) value. */
 export class StudySettingsDto {
   @ApiPropertyOptional({ minimum: 0, maximum: 100, example: 10 })
@@ -135,6 +191,12 @@ export class StudySettingsDto {
   @ValidateNested({ each: true })
   @Type(() => ScheduledVisitDto)
   visits?: ScheduledVisitDto[];
+
+  @ApiPropertyOptional({ type: () => ReaderQualitySettingsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ReaderQualitySettingsDto)
+  readerQuality?: ReaderQualitySettingsDto;
 }
 
 export class CreateStudyDto {

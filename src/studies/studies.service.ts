@@ -53,7 +53,8 @@ function sameSettings(a: StudySettings, b: StudySettings): boolean {
     a.thresholds.length === b.thresholds.length &&
     a.thresholds.every((value, index) => value === b.thresholds[index]) &&
     JSON.stringify(a.visits) === JSON.stringify(b.visits) &&
-    JSON.stringify(a.readerQuality) === JSON.stringify(b.readerQuality)
+    JSON.stringify(a.readerQuality) === JSON.stringify(b.readerQuality) &&
+    a.signatureEverySigning === b.signatureEverySigning
   );
 }
 
@@ -71,6 +72,7 @@ function mergeSettings(base: StudySettings, input: StudySettingsDto | undefined)
         }))
       : base.visits.map((visit) => ({ ...visit })),
     readerQuality: { ...base.readerQuality, ...(input?.readerQuality ?? {}) },
+    signatureEverySigning: input?.signatureEverySigning ?? base.signatureEverySigning,
   };
 }
 

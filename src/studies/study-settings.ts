@@ -32,6 +32,11 @@ export interface StudySettings {
   visits: ScheduledVisit[];
   /** Reader quality: qualification on calibration sets, blinded re-reads (issue 12). */
   readerQuality: ReaderQualitySettings;
+  /**
+   * Electronic signatures (21 CFR 11.200): the signer re-enters their password at every signing,
+   * not only at the first signing of a session.
+   */
+  signatureEverySigning: boolean;
 }
 
 /**
@@ -71,6 +76,7 @@ export const DEFAULT_STUDY_SETTINGS: StudySettings = {
   adjudication: 'select-or-own',
   visits: [],
   readerQuality: DEFAULT_READER_QUALITY,
+  signatureEverySigning: false,
 };
 
 /** Fills in defaults for stored settings written before a key existed. */

@@ -75,6 +75,12 @@ export class StudySettingsViewDto implements StudySettings {
 
   @ApiProperty({ type: () => ReaderQualitySettingsViewDto })
   readerQuality!: ReaderQualitySettingsViewDto;
+
+  @ApiProperty({
+    description:
+      'Signers re-enter their password at every signing, not only at the first in a session',
+  })
+  signatureEverySigning!: boolean;
 }
 
 export class StudyDto implements StudyView {

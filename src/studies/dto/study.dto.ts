@@ -197,6 +197,14 @@ export class StudySettingsDto {
   @ValidateNested()
   @Type(() => ReaderQualitySettingsDto)
   readerQuality?: ReaderQualitySettingsDto;
+
+  @ApiPropertyOptional({
+    description:
+      'Signers re-enter their password at every signing, not only at the first in a session',
+  })
+  @IsOptional()
+  @IsBoolean()
+  signatureEverySigning?: boolean;
 }
 
 export class CreateStudyDto {

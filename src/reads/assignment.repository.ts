@@ -169,10 +169,11 @@ export class AssignmentRepository {
       RATER,
       `WITH latest AS (
          SELECT t.photo_set_id FROM read_tasks t JOIN photo_sets s ON s.id = t.photo_set_id
-          WHERE s.subject_id = $1 AND t.photo_set_id <> $2 AND t.status <> 'reassigned'
+          WHERE s.subject_id = $1 AND t.photo_set_id <> $2
+            AND t.status NOT IN ('reassigned', 'voided')
           ORDER BY t.created_at DESC, t.id LIMIT 1)
        SELECT t.rater_id FROM read_tasks t JOIN latest l USING (photo_set_id)
-        WHERE t.status <> 'reassigned' ORDER BY t.slot`,
+        WHERE t.status NOT IN ('reassigned', 'voided') ORDER BY t.slot`,
       [subjectId, exceptSetId],
     );
     return raters.length === 2 ? [raters[0].raterId, raters[1].raterId] : null;

@@ -1,8 +1,25 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { RegionScores } from '../scoring/salt';
 
-export const READ_TASK_STATUSES = ['assigned', 'submitted', 'reassigned'] as const;
+/**
+ * 'withdrawn': out of the rater's queue while an image query on the set is open (it comes back
+ * on a confirmation); 'voided': undone by a replacement image, kept as history, never counted.
+ */
+export const READ_TASK_STATUSES = [
+  'assigned',
+  'submitted',
+  'reassigned',
+  'withdrawn',
+  'voided',
+] as const;
 export type ReadTaskStatus = (typeof READ_TASK_STATUSES)[number];
+
+/**
+ * A live first read, a calibration read (qualification) or a blinded re-read. Never sent to the
+ * rater: the three look the same to them (reader-quality/).
+ */
+export const READ_TASK_KINDS = ['live', 'calibration', 'reread'] as const;
+export type ReadTaskKind = (typeof READ_TASK_KINDS)[number];
 
 /** A rater's draft: whatever views they have filled in so far. */
 export type ReadDraft = Partial<RegionScores>;
@@ -36,6 +53,9 @@ export class ReadTaskEntity {
   @Column({ type: 'text' })
   status!: ReadTaskStatus;
 
+  @Column({ type: 'text' })
+  kind!: ReadTaskKind;
+
   /** Which read version the next submission creates; a reopened task moves to the next one. */
   @Column({ type: 'int' })
   version!: number;
@@ -45,6 +65,10 @@ export class ReadTaskEntity {
 
   @Column({ name: 'reopen_reason', type: 'text', nullable: true })
   reopenReason!: string | null;
+
+  /** The coordinator's comment when an image query on the set was answered by a confirmation. */
+  @Column({ name: 'query_comment', type: 'text', nullable: true })
+  queryComment!: string | null;
 
   @Column({ name: 'replaces_task_id', type: 'uuid', nullable: true })
   replacesTaskId!: string | null;

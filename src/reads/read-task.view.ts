@@ -17,6 +17,8 @@ export interface ReadTaskView {
     salt: number;
     submittedAt: string;
   } | null;
+  /** Only when a coordinator confirmed the images after an image query: typed by them. */
+  queryComment?: string;
 }
 
 export function toReadTaskView(task: ReadTaskEntity, read: ReadEntity | null): ReadTaskView {
@@ -37,5 +39,9 @@ export function toReadTaskView(task: ReadTaskEntity, read: ReadEntity | null): R
             submittedAt: read.submittedAt.toISOString(),
           }
         : null,
+    ...(task.status === 'assigned' &&
+      task.queryComment !== null && {
+        queryComment: task.queryComment,
+      }),
   };
 }

@@ -13,11 +13,13 @@ import {
 } from '@nestjs/common';
 import {
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiHeader,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import { Request, Response } from 'express';
 import { Principal } from '../auth/principal';
@@ -33,15 +35,17 @@ import {
 } from '../blinded-images/blinded-image';
 import { View } from '../photo-sets/photo-set.entity';
 import {
+  NotEvaluableRecordedDto,
   ReadQueueDto,
   ReadTaskDto,
   ReopenedReadDto,
   SubmittedScoreDto,
 } from './dto/read-responses.dto';
-import { DraftDto, ReopenDto, ScoresDto } from './dto/scores.dto';
+import { DraftDto, ReopenDto } from './dto/scores.dto';
+import { ReadSubmissionDto } from './dto/not-evaluable.dto';
 import { ReadCorrectionsService, ReopenedRead } from './read-corrections.service';
 import { ReadTaskView } from './read-task.view';
-import { ReadQueue, ReadsService, SubmittedScore } from './reads.service';
+import { NotEvaluableRecorded, ReadQueue, ReadsService, SubmittedScore } from './reads.service';
 
 export function idempotencyKey(header: string | undefined): string | null {
   if (header === undefined || header === '') return null;
@@ -122,17 +126,29 @@ export class ReadsController {
   }
 
   @Post(':id/score')
-  @ApiOperation({ summary: 'Submit my scores; the server computes SALT' })
-  @ApiCreatedResponse({ type: SubmittedScoreDto })
+  @ApiOperation({
+    summary:
+      'Submit my scores; the server computes SALT. Views named in notEvaluable open an image ' +
+      'query instead of a read',
+  })
+  @ApiExtraModels(SubmittedScoreDto, NotEvaluableRecordedDto)
+  @ApiCreatedResponse({
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(SubmittedScoreDto) },
+        { $ref: getSchemaPath(NotEvaluableRecordedDto) },
+      ],
+    },
+  })
   @ApiErrors(400, 404, 409, 413, 415)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   score(
     @CurrentUser() principal: Principal,
     @Param('id', UuidParam) id: string,
-    @Body() body: ScoresDto,
+    @Body() body: ReadSubmissionDto,
     @Headers('idempotency-key') key: string | undefined,
-  ): Promise<SubmittedScore> {
-    return this.readsService.submit(principal, id, body, idempotencyKey(key));
+  ): Promise<SubmittedScore | NotEvaluableRecorded> {
+    return this.readsService.answer(principal, id, body, idempotencyKey(key));
   }
 
   /** Corrections (admin): the rater submits a new version; the earlier one stays. */

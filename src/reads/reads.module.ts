@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
+import { EventsModule } from '../events/events.module';
 import { PhotoSetsModule } from '../photo-sets/photo-sets.module';
 import { StudiesModule } from '../studies/studies.module';
 import { AssignmentRepository } from './assignment.repository';
@@ -20,6 +21,7 @@ import { ReadsService } from './reads.service';
   imports: [
     TypeOrmModule.forFeature([ReadTaskEntity, ReadEntity]),
     AuditModule,
+    EventsModule,
     PhotoSetsModule,
     StudiesModule,
   ],
@@ -31,6 +33,6 @@ import { ReadsService } from './reads.service';
     ReadsService,
     ReadCorrectionsService,
   ],
-  exports: [ReadsRepository, AssignmentRepository, AssignmentService],
+  exports: [ReadsRepository, AssignmentRepository, AssignmentService, ReadsService],
 })
 export class ReadsModule {}

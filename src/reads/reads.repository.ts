@@ -5,6 +5,7 @@ import {
   changed,
   column,
   entityColumns,
+  execute,
   firstRow,
   oneRow,
   Row,
@@ -28,6 +29,14 @@ const READ_COUNTS = {
   submitted: column.count(),
 };
 const ANY_ROW = { found: column.int() };
+const TASK_REF = {
+  id: column.text(),
+  slot: column.int<1 | 2>(),
+  raterId: column.text(),
+  readCode: column.text(),
+  version: column.int(),
+};
+export type TaskRef = Row<typeof TASK_REF>;
 
 export type ReadCounts = Row<typeof READ_COUNTS>;
 
@@ -60,7 +69,10 @@ export class ReadsRepository {
 
   // ---- the rater's own tasks -----------------------------------------------------------------
 
-  /** A task of this rater that they may see (reassigned-away tasks are no longer theirs). */
+  /**
+   * A task of this rater that they may see: not handed on, not withdrawn by an open image query,
+   * not voided by a replacement image.
+   */
   async ownTask(
     raterId: string,
     taskId: string,
@@ -70,7 +82,7 @@ export class ReadsRepository {
       this.db(tx),
       TASK,
       `SELECT ${selectList(TASK, 't')} FROM read_tasks t
-        WHERE t.id = $1 AND t.rater_id = $2 AND t.status <> 'reassigned'`,
+        WHERE t.id = $1 AND t.rater_id = $2 AND t.status IN ('assigned', 'submitted')`,
       [taskId, raterId],
     );
   }
@@ -209,6 +221,69 @@ export class ReadsRepository {
          JOIN reads r ON r.read_task_id = t.id AND r.version = t.version
         WHERE t.photo_set_id = $1 AND t.status = 'submitted' ORDER BY t.slot`,
       [photoSetId],
+    );
+  }
+  // ---- image queries (src/queries/) ----------------------------------------------------------
+
+  /** Keeps the views a rater did score as their draft while their not-evaluable answer is open. */
+  async keepDraft(tx: EntityManager, taskId: string, draft: ReadDraft): Promise<void> {
+    await execute(
+      tx,
+      `UPDATE read_tasks SET draft = $2::jsonb, updated_at = now()
+        WHERE id = $1 AND status = 'assigned'`,
+      [taskId, JSON.stringify(draft)],
+    );
+  }
+
+  /** Takes the set's open tasks out of their raters' queues while an image query is open. */
+  async withdrawOpenTasks(tx: EntityManager, photoSetId: string): Promise<TaskRef[]> {
+    return rows(
+      tx,
+      TASK_REF,
+      `UPDATE read_tasks SET status = 'withdrawn', updated_at = now()
+        WHERE photo_set_id = $1 AND status = 'assigned'
+        RETURNING id, slot, rater_id, read_code, version`,
+      [photoSetId],
+    );
+  }
+
+  /** Puts withdrawn tasks back in their raters' queues, with the coordinator's comment. */
+  async restoreWithdrawn(
+    tx: EntityManager,
+    photoSetId: string,
+    comment: string,
+  ): Promise<TaskRef[]> {
+    return rows(
+      tx,
+      TASK_REF,
+      `UPDATE read_tasks SET status = 'assigned', query_comment = $2, updated_at = now()
+        WHERE photo_set_id = $1 AND status = 'withdrawn'
+        RETURNING id, slot, rater_id, read_code, version`,
+      [photoSetId, comment],
+    );
+  }
+
+  /**
+   * Voids every current task of the set (open, withdrawn or submitted) with the reason: its
+   * reads stay for auditors but no query that counts reads (status 'submitted') sees them again.
+   */
+  async voidTasks(
+    tx: EntityManager,
+    photoSetId: string,
+    reason: string,
+  ): Promise<(TaskRef & { previousStatus: string; studyId: string })[]> {
+    return rows(
+      tx,
+      { ...TASK_REF, previousStatus: column.text(), studyId: column.text() },
+      `UPDATE read_tasks t
+          SET status = 'voided', void_reason = $2, voided_at = now(), updated_at = now()
+         FROM (SELECT id, status FROM read_tasks
+                WHERE photo_set_id = $1 AND status IN ('assigned', 'withdrawn', 'submitted')
+                FOR UPDATE) old
+        WHERE t.id = old.id
+        RETURNING t.id, t.slot, t.rater_id, t.read_code, t.version, old.status AS previous_status,
+                  t.study_id`,
+      [photoSetId, reason],
     );
   }
 }

@@ -12,6 +12,9 @@ import { QueueProducer } from '../queue/queue.producer';
 import { QueueName } from '../queue/queue-names';
 import { AfterCommit } from '../database/after-commit';
 import { DraftDto, ScoresDto } from './dto/scores.dto';
+import { notEvaluableViews, ReadSubmissionDto } from './dto/not-evaluable.dto';
+import { DomainEvents } from '../events/domain-events.service';
+import './read.events';
 import { Rendition } from '../blinded-images/blinded-image';
 import { PhotoImagesService } from '../photo-sets/photo-images.service';
 import { PhotoSetsRepository } from '../photo-sets/photo-sets.repository';
@@ -27,6 +30,12 @@ export interface ReadQueue {
 
 export interface SubmittedScore {
   salt: number;
+  submittedAt: string;
+}
+
+/** A not-evaluable answer: no read, an image query instead. */
+export interface NotEvaluableRecorded {
+  notEvaluable: View[];
   submittedAt: string;
 }
 
@@ -50,6 +59,7 @@ export class ReadsService {
     private readonly audit: AuditService,
     private readonly producer: QueueProducer,
     private readonly afterCommit: AfterCommit,
+    private readonly events: DomainEvents,
   ) {}
 
   async queue(principal: Principal): Promise<ReadQueue> {
@@ -98,6 +108,59 @@ export class ReadsService {
     if (task.status === 'submitted') throw conflict('This read has already been scored');
   }
 
+  /** A rater's answer: four scores (a read), or some views not evaluable (an image query). */
+  async answer(
+    principal: Principal,
+    taskId: string,
+    input: ReadSubmissionDto,
+    idempotencyKey: string | null,
+  ): Promise<SubmittedScore | NotEvaluableRecorded> {
+    if (input.notEvaluable) return this.notEvaluable(principal, taskId, input);
+    return this.submit(principal, taskId, input as ScoresDto, idempotencyKey);
+  }
+
+  /**
+   * Some views cannot be scored: no read is recorded. The views that were scored stay as the
+   * draft, and 'read.not-evaluable' opens the image query (src/queries/), which withdraws the
+   * set's open tasks in this same transaction.
+   */
+  private async notEvaluable(
+    principal: Principal,
+    taskId: string,
+    input: ReadSubmissionDto,
+  ): Promise<NotEvaluableRecorded> {
+    const views = notEvaluableViews(input.notEvaluable);
+    return this.tx.run(async (tx) => {
+      const peek = await this.reads.ownTask(principal.userId, taskId, tx);
+      if (!peek) throw notFound(NOT_FOUND);
+      await this.photoSets.lockSet(tx, peek.photoSetId);
+      const task = await this.reads.lockTask(tx, taskId);
+      if (
+        !task ||
+        task.raterId !== principal.userId ||
+        !['assigned', 'submitted'].includes(task.status)
+      ) {
+        throw notFound(NOT_FOUND);
+      }
+      if (task.status === 'submitted') throw conflict('This read has already been scored');
+      if (task.reopenReason !== null) {
+        throw conflict('A read reopened for a correction must be scored');
+      }
+      const draft = Object.fromEntries(
+        SCORED_VIEWS.filter((view) => input[view] !== undefined).map((view) => [view, input[view]]),
+      );
+      await this.reads.keepDraft(tx, task.id, draft);
+      await this.events.publish(tx, 'read.not-evaluable', {
+        photoSetId: task.photoSetId,
+        studyId: task.studyId,
+        raisedBy: { userId: principal.userId, name: principal.name, role: 'rater' },
+        taskId: task.id,
+        views,
+      });
+      return { notEvaluable: views.map((v) => v.view), submittedAt: new Date().toISOString() };
+    });
+  }
+
   async submit(
     principal: Principal,
     taskId: string,
@@ -115,7 +178,11 @@ export class ReadsService {
       // complete and starts its evaluation.
       await this.photoSets.lockSet(tx, peek.photoSetId);
       const task = await this.reads.lockTask(tx, taskId);
-      if (!task || task.raterId !== principal.userId || task.status === 'reassigned') {
+      if (
+        !task ||
+        task.raterId !== principal.userId ||
+        !['assigned', 'submitted'].includes(task.status)
+      ) {
         throw notFound(NOT_FOUND);
       }
       if (task.status === 'submitted') return this.resubmission(tx, task, scores, idempotencyKey);

@@ -63,6 +63,13 @@ export class ReadTaskDto implements ReadTaskView {
 
   @ApiProperty({ type: () => SubmittedReadDto, nullable: true })
   submitted!: SubmittedReadDto | null;
+
+  @ApiPropertyOptional({
+    description:
+      "The coordinator's comment after an image query on these images was answered by a " +
+      'confirmation (typed by the coordinator, shown to the reader as written)',
+  })
+  queryComment?: string;
 }
 
 export class ReadQueueItemDto {
@@ -98,6 +105,15 @@ export class ReadQueueDto implements ReadQueue {
 export class SubmittedScoreDto implements SubmittedScore {
   @ApiProperty({ example: 42.2 })
   salt!: number;
+
+  @ApiProperty({ format: 'date-time' })
+  submittedAt!: string;
+}
+
+/** A not-evaluable answer: no read is recorded; an image query goes to the coordinator. */
+export class NotEvaluableRecordedDto {
+  @ApiProperty({ enum: ['top', 'back', 'left', 'right'], isArray: true })
+  notEvaluable!: ('top' | 'back' | 'left' | 'right')[];
 
   @ApiProperty({ format: 'date-time' })
   submittedAt!: string;

@@ -75,15 +75,17 @@ export class ImageQueries1764154000000 implements MigrationInterface {
         DROP CONSTRAINT read_tasks_status_known,
         ADD CONSTRAINT read_tasks_status_known
           CHECK (status IN ('assigned','submitted','reassigned','withdrawn','voided'))`);
-    // A voided task is history: the same pair reads the set again under new tasks.
+    // A voided task is history: the same pair reads the set again under new tasks. The pair
+    // uniqueness holds among live tasks only: calibration and re-read tasks (read_tasks.kind,
+    // added by 1764153000000-reader-quality, which runs first) are extra reads of a set.
     await db.query(`DROP INDEX read_tasks_set_slot_key`);
     await db.query(`DROP INDEX read_tasks_set_rater_key`);
     await db.query(`
       CREATE UNIQUE INDEX read_tasks_set_slot_key ON read_tasks (photo_set_id, slot)
-        WHERE status NOT IN ('reassigned','voided')`);
+        WHERE status NOT IN ('reassigned','voided') AND kind = 'live'`);
     await db.query(`
       CREATE UNIQUE INDEX read_tasks_set_rater_key ON read_tasks (photo_set_id, rater_id)
-        WHERE status NOT IN ('reassigned','voided')`);
+        WHERE status NOT IN ('reassigned','voided') AND kind = 'live'`);
 
     await db.query(`
       ALTER TABLE adjudication_tasks

@@ -5,6 +5,7 @@ import { ReadsAndAdjudication1764150600000 } from './1764150600000-reads-and-adj
 import { AuditAppendFunction1764150700000 } from './1764150700000-audit-append-function';
 import { ApiTokenScope1764150800000 } from './1764150800000-api-token-scope';
 import { VisitSchedule1764151100000 } from './1764151100000-visit-schedule';
+import { ReaderQuality1764153000000 } from './1764153000000-reader-quality';
 import { ImageQueries1764154000000 } from './1764154000000-image-queries';
 import { SignaturesAndStudyLock1764154500000 } from './1764154500000-signatures-and-study-lock';
 
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   VisitSchedule1764151100000,
   ImageQueries1764154000000,
   SignaturesAndStudyLock1764154500000,
+  ReaderQuality1764153000000,
 ];

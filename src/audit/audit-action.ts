@@ -35,6 +35,16 @@ export const AuditAction = {
   SignatureRefused: 'signature.refused',
   StudyLocked: 'study.locked',
   StudyUnlocked: 'study.unlocked',
+  CalibrationSetMarked: 'calibration.set-marked',
+  CalibrationReferenceChanged: 'calibration.reference-changed',
+  QualificationRoundStarted: 'qualification.round-started',
+  QualificationPassed: 'qualification.passed',
+  QualificationFailed: 'qualification.failed',
+  QualificationGranted: 'qualification.granted',
+  RereadScheduled: 'reread.scheduled',
+  ReaderAlertRaised: 'reader.alert',
+  RaterSuspended: 'rater.suspended',
+  RaterReinstated: 'rater.reinstated',
 } as const;
 
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];

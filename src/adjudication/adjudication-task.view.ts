@@ -25,6 +25,8 @@ export interface AdjudicationTaskView {
     rationale: string;
     decidedAt: string;
   } | null;
+  /** Only when a coordinator confirmed the images after an image query: typed by them. */
+  queryComment?: string;
 }
 
 export function decisionView(

@@ -1,10 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import { Request, Response } from 'express';
 import { Principal } from '../auth/principal';
@@ -19,8 +21,14 @@ import { ApiErrors, ApiSignedIn } from '../common/openapi';
 import { UuidParam } from '../common/validation';
 import { View } from '../photo-sets/photo-set.entity';
 import { AdjudicationTaskView } from './adjudication-task.view';
-import { AdjudicationQueue, AdjudicationService, DecisionResult } from './adjudication.service';
 import {
+  AdjudicationQueryRaised,
+  AdjudicationQueue,
+  AdjudicationService,
+  DecisionResult,
+} from './adjudication.service';
+import {
+  AdjudicationQueryRaisedDto,
   AdjudicationQueueDto,
   AdjudicationTaskDto,
   DecisionResultDto,
@@ -89,14 +97,26 @@ export class AdjudicationController {
   }
 
   @Post(':id/decision')
-  @ApiOperation({ summary: 'Decide: Read A, Read B or my own read, with a rationale' })
-  @ApiCreatedResponse({ type: DecisionResultDto })
+  @ApiOperation({
+    summary:
+      'Decide: Read A, Read B or my own read, with a rationale; or name views not evaluable, ' +
+      'which opens an image query instead',
+  })
+  @ApiExtraModels(DecisionResultDto, AdjudicationQueryRaisedDto)
+  @ApiCreatedResponse({
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(DecisionResultDto) },
+        { $ref: getSchemaPath(AdjudicationQueryRaisedDto) },
+      ],
+    },
+  })
   @ApiErrors(400, 404, 409, 413, 415)
   decide(
     @CurrentUser() principal: Principal,
     @Param('id', UuidParam) id: string,
     @Body() body: DecisionDto,
-  ): Promise<DecisionResult> {
-    return this.adjudicationService.decide(principal, id, body);
+  ): Promise<DecisionResult | AdjudicationQueryRaised> {
+    return this.adjudicationService.answer(principal, id, body);
   }
 }

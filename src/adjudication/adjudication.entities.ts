@@ -34,7 +34,8 @@ export class PairEvaluationEntity {
   evaluatedAt!: Date;
 }
 
-export const ADJUDICATION_STATUSES = ['open', 'decided'] as const;
+/** 'withdrawn' while an image query it raised is open; 'voided' when a replacement undoes it. */
+export const ADJUDICATION_STATUSES = ['open', 'decided', 'withdrawn', 'voided'] as const;
 export type AdjudicationStatus = (typeof ADJUDICATION_STATUSES)[number];
 
 /** A discordant pair waiting for (or settled by) an adjudicator who read neither read. */
@@ -72,6 +73,10 @@ export class AdjudicationTaskEntity {
 
   @Column({ name: 'decided_at', type: 'timestamptz', nullable: true })
   decidedAt!: Date | null;
+
+  /** The coordinator's comment when an image query this task raised was confirmed. */
+  @Column({ name: 'query_comment', type: 'text', nullable: true })
+  queryComment!: string | null;
 }
 
 export const ADJUDICATION_CHOICES = ['A', 'B', 'own'] as const;

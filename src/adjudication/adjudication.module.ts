@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
+import { EventsModule } from '../events/events.module';
 import { PhotoSetsModule } from '../photo-sets/photo-sets.module';
 import { ReadsModule } from '../reads/reads.module';
 import { StudiesModule } from '../studies/studies.module';
@@ -29,12 +30,13 @@ import { FinalScoresService } from './final-scores.service';
       FinalScoreEntity,
     ]),
     AuditModule,
+    EventsModule,
     PhotoSetsModule,
     ReadsModule,
     StudiesModule,
   ],
   controllers: [AdjudicationController],
   providers: [AdjudicationRepository, AdjudicationService, EvaluationService, FinalScoresService],
-  exports: [AdjudicationRepository, EvaluationService],
+  exports: [AdjudicationRepository, EvaluationService, AdjudicationService],
 })
 export class AdjudicationModule {}

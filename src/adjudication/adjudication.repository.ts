@@ -231,7 +231,7 @@ export class AdjudicationRepository {
       this.db(tx),
       TASK,
       `SELECT ${selectList(TASK, 'a')} FROM adjudication_tasks a
-        WHERE a.id = $1 AND a.adjudicator_id = $2`,
+        WHERE a.id = $1 AND a.adjudicator_id = $2 AND a.status IN ('open', 'decided')`,
       [taskId, adjudicatorId],
     );
   }
@@ -378,5 +378,48 @@ export class AdjudicationRepository {
         WHERE adjudicator_id = $1 AND status = 'open' AND ($2::uuid IS NULL OR study_id = $2)`,
       [adjudicatorId, studyId ?? null],
     );
+  }
+
+  // ---- image queries (src/queries/) ----------------------------------------------------------
+
+  /** Takes the set's open adjudication out of its adjudicator's queue while a query is open. */
+  async withdrawOpen(tx: EntityManager, photoSetId: string): Promise<string[]> {
+    const found = await rows(
+      tx,
+      { id: column.text() },
+      `UPDATE adjudication_tasks SET status = 'withdrawn', updated_at = now()
+        WHERE photo_set_id = $1 AND status = 'open' RETURNING id`,
+      [photoSetId],
+    );
+    return found.map((row) => row.id);
+  }
+
+  /** Gives a withdrawn adjudication back to its adjudicator, with the coordinator's comment. */
+  async restoreWithdrawn(
+    tx: EntityManager,
+    photoSetId: string,
+    comment: string,
+  ): Promise<string[]> {
+    const found = await rows(
+      tx,
+      { id: column.text() },
+      `UPDATE adjudication_tasks SET status = 'open', query_comment = $2, updated_at = now()
+        WHERE photo_set_id = $1 AND status = 'withdrawn' RETURNING id`,
+      [photoSetId, comment],
+    );
+    return found.map((row) => row.id);
+  }
+
+  /** Voids a withdrawn or open adjudication whose reads a replacement image voided. */
+  async voidUndecided(tx: EntityManager, photoSetId: string, reason: string): Promise<string[]> {
+    const found = await rows(
+      tx,
+      { id: column.text() },
+      `UPDATE adjudication_tasks
+          SET status = 'voided', void_reason = $2, voided_at = now(), updated_at = now()
+        WHERE photo_set_id = $1 AND status IN ('open', 'withdrawn') RETURNING id`,
+      [photoSetId, reason],
+    );
+    return found.map((row) => row.id);
   }
 }

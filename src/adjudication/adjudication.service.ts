@@ -16,6 +16,9 @@ import { AdjudicationTaskEntity } from './adjudication.entities';
 import { AdjudicationCounts, AdjudicationRepository } from './adjudication.repository';
 import { AdjudicationTaskView, decisionView, imageUrls } from './adjudication-task.view';
 import { DecisionDto } from './dto/decision.dto';
+import { notEvaluableViews } from '../reads/dto/not-evaluable.dto';
+import { DomainEvents } from '../events/domain-events.service';
+import '../reads/read.events';
 import { FinalScoresService } from './final-scores.service';
 
 export interface AdjudicationQueue {
@@ -26,6 +29,12 @@ export interface AdjudicationQueue {
 export interface DecisionResult {
   finalSalt: number;
   decidedAt: string;
+}
+
+/** A not-evaluable answer: no decision, an image query instead. */
+export interface AdjudicationQueryRaised {
+  notEvaluable: View[];
+  submittedAt: string;
 }
 
 const NOT_FOUND = 'Adjudication not found';
@@ -54,6 +63,7 @@ export class AdjudicationService {
     private readonly images: PhotoImagesService,
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
+    private readonly events: DomainEvents,
   ) {}
 
   async queue(principal: Principal): Promise<AdjudicationQueue> {
@@ -81,6 +91,53 @@ export class AdjudicationService {
   ): Promise<Rendition> {
     const task = await this.ownTask(principal, taskId);
     return this.images.openRendition(task.photoSetId, view, size);
+  }
+
+  /** A decision, or (some views not evaluable) an image query to the coordinator. */
+  async answer(
+    principal: Principal,
+    taskId: string,
+    input: DecisionDto,
+  ): Promise<DecisionResult | AdjudicationQueryRaised> {
+    if (input.notEvaluable) return this.notEvaluable(principal, taskId, input);
+    return this.decide(principal, taskId, input);
+  }
+
+  /**
+   * The adjudicator cannot judge some views: no decision. 'read.not-evaluable' opens the image
+   * query (src/queries/), which withdraws this task in the same transaction.
+   */
+  private async notEvaluable(
+    principal: Principal,
+    taskId: string,
+    input: DecisionDto,
+  ): Promise<AdjudicationQueryRaised> {
+    const problems = [
+      ...(input.choice !== undefined
+        ? ['choice must be omitted when views are not evaluable: the image query comes first']
+        : []),
+      ...(input.scores !== undefined
+        ? ['scores must be omitted when views are not evaluable']
+        : []),
+    ];
+    if (problems.length) throw invalid(problems);
+    const views = notEvaluableViews(input.notEvaluable);
+    return this.tx.run(async (tx) => {
+      const peek = await this.adjudication.ownTask(principal.userId, taskId, tx);
+      if (!peek) throw notFound(NOT_FOUND);
+      await this.photoSets.lockSet(tx, peek.photoSetId);
+      const task = await this.adjudication.ownTask(principal.userId, taskId, tx);
+      if (!task) throw notFound(NOT_FOUND);
+      if (task.status !== 'open') throw conflict('This adjudication has already been decided');
+      await this.events.publish(tx, 'read.not-evaluable', {
+        photoSetId: task.photoSetId,
+        studyId: task.studyId,
+        raisedBy: { userId: principal.userId, name: principal.name, role: 'adjudicator' },
+        taskId: task.id,
+        views,
+      });
+      return { notEvaluable: views.map((v) => v.view), submittedAt: new Date().toISOString() };
+    });
   }
 
   async decide(principal: Principal, taskId: string, input: DecisionDto): Promise<DecisionResult> {
@@ -180,7 +237,8 @@ export class AdjudicationService {
     return {
       id: task.id,
       code: task.code,
-      status: task.status,
+      // ownTask never returns a withdrawn or voided task.
+      status: task.status === 'decided' ? 'decided' : 'open',
       images: imageUrls('/api/v1/adjudications', task.id),
       readA,
       readB,
@@ -192,6 +250,10 @@ export class AdjudicationService {
       },
       allowOwn: settings.adjudication === 'select-or-own',
       decision: decisionView(decision),
+      ...(task.status === 'open' &&
+        task.queryComment !== null && {
+          queryComment: task.queryComment,
+        }),
     };
   }
 

@@ -209,7 +209,10 @@ export class ReadsRepository {
     );
   }
 
-  /** The latest read of each current task of the set, slot order; empty slots are skipped. */
+  /**
+   * The latest read of each current live task of the set, slot order; empty slots are skipped.
+   * Calibration and re-read tasks (reader-quality/) are never part of the pair.
+   */
   async currentReads(
     tx: EntityManager | undefined,
     photoSetId: string,
@@ -219,7 +222,8 @@ export class ReadsRepository {
       { ...READ, slot: column.int<1 | 2>() },
       `SELECT ${selectList(READ, 'r')}, t.slot FROM read_tasks t
          JOIN reads r ON r.read_task_id = t.id AND r.version = t.version
-        WHERE t.photo_set_id = $1 AND t.status = 'submitted' ORDER BY t.slot`,
+        WHERE t.photo_set_id = $1 AND t.status = 'submitted' AND t.kind = 'live'
+        ORDER BY t.slot`,
       [photoSetId],
     );
   }
@@ -241,7 +245,7 @@ export class ReadsRepository {
       tx,
       TASK_REF,
       `UPDATE read_tasks SET status = 'withdrawn', updated_at = now()
-        WHERE photo_set_id = $1 AND status = 'assigned'
+        WHERE photo_set_id = $1 AND kind = 'live' AND status = 'assigned'
         RETURNING id, slot, rater_id, read_code, version`,
       [photoSetId],
     );
@@ -257,7 +261,7 @@ export class ReadsRepository {
       tx,
       TASK_REF,
       `UPDATE read_tasks SET status = 'assigned', query_comment = $2, updated_at = now()
-        WHERE photo_set_id = $1 AND status = 'withdrawn'
+        WHERE photo_set_id = $1 AND kind = 'live' AND status = 'withdrawn'
         RETURNING id, slot, rater_id, read_code, version`,
       [photoSetId, comment],
     );
@@ -278,7 +282,7 @@ export class ReadsRepository {
       `UPDATE read_tasks t
           SET status = 'voided', void_reason = $2, voided_at = now(), updated_at = now()
          FROM (SELECT id, status FROM read_tasks
-                WHERE photo_set_id = $1 AND status IN ('assigned', 'withdrawn', 'submitted')
+                WHERE photo_set_id = $1 AND kind = 'live' AND status IN ('assigned', 'withdrawn', 'submitted')
                 FOR UPDATE) old
         WHERE t.id = old.id
         RETURNING t.id, t.slot, t.rater_id, t.read_code, t.version, old.status AS previous_status,

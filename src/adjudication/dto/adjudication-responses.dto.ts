@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ImageUrlsDto } from '../../blinded-images/image-urls.dto';
 import { ADJUDICATION_CHOICES, AdjudicationChoice } from '../adjudication.entities';
 import { AdjudicationCounts, ScoresWithSalt } from '../adjudication.repository';
@@ -83,6 +83,13 @@ export class AdjudicationTaskDto implements AdjudicationTaskView {
 
   @ApiProperty({ type: () => DecisionViewDto, nullable: true })
   decision!: DecisionViewDto | null;
+
+  @ApiPropertyOptional({
+    description:
+      "The coordinator's comment after an image query on these images was answered by a " +
+      'confirmation (typed by the coordinator, shown to the adjudicator as written)',
+  })
+  queryComment?: string;
 }
 
 export class AdjudicationQueueItemDto {
@@ -113,6 +120,15 @@ export class AdjudicationQueueDto implements AdjudicationQueue {
 
   @ApiProperty({ type: () => AdjudicationCountsDto })
   counts!: AdjudicationCountsDto;
+}
+
+/** A not-evaluable answer: no decision; an image query goes to the coordinator. */
+export class AdjudicationQueryRaisedDto {
+  @ApiProperty({ enum: ['top', 'back', 'left', 'right'], isArray: true })
+  notEvaluable!: ('top' | 'back' | 'left' | 'right')[];
+
+  @ApiProperty({ format: 'date-time' })
+  submittedAt!: string;
 }
 
 export class DecisionResultDto implements DecisionResult {

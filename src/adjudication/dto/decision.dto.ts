@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsIn,
@@ -7,15 +7,23 @@ import {
   IsString,
   MaxLength,
   ValidateBy,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { ScoresDto } from '../../reads/dto/scores.dto';
+import { IsNotEvaluableMap, NotEvaluableViewsDto } from '../../reads/dto/not-evaluable.dto';
 import { ADJUDICATION_CHOICES, AdjudicationChoice } from '../adjudication.entities';
 
 export const MIN_RATIONALE_LENGTH = 10;
 
+const deciding = (o: DecisionDto) => o.notEvaluable === undefined;
+
 export class DecisionDto {
-  @ApiProperty({ enum: ADJUDICATION_CHOICES })
+  @ApiPropertyOptional({
+    enum: ADJUDICATION_CHOICES,
+    description: 'Required, unless notEvaluable opens an image query instead',
+  })
+  @ValidateIf(deciding)
   @IsIn(ADJUDICATION_CHOICES, { message: 'choice must be one of A, B, own' })
   choice!: AdjudicationChoice;
 
@@ -26,7 +34,11 @@ export class DecisionDto {
   @Type(() => ScoresDto)
   scores?: ScoresDto;
 
-  @ApiProperty({ minLength: MIN_RATIONALE_LENGTH, description: 'Why this read is final' })
+  @ApiPropertyOptional({
+    minLength: MIN_RATIONALE_LENGTH,
+    description: 'Why this read is final. Required, unless notEvaluable',
+  })
+  @ValidateIf(deciding)
   @IsString({ message: 'rationale must be a string' })
   @ValidateBy({
     name: 'rationaleLength',
@@ -38,4 +50,16 @@ export class DecisionDto {
   })
   @MaxLength(4000)
   rationale!: string;
+
+  @ApiPropertyOptional({
+    type: () => NotEvaluableViewsDto,
+    description:
+      'Views that cannot be judged, with the reason: opens an image query to the coordinator ' +
+      'instead of a decision (choice and scores omitted)',
+  })
+  @IsOptional()
+  @IsNotEvaluableMap(() => [])
+  @ValidateNested()
+  @Type(() => NotEvaluableViewsDto)
+  notEvaluable?: NotEvaluableViewsDto;
 }

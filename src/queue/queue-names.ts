@@ -10,6 +10,7 @@ export enum QueueName {
   Assign = 'assign',
   Evaluate = 'evaluate',
   Reassign = 'reassign',
+  SweepStorage = 'sweep-storage',
 }
 
 /** What each job carries. Jobs hold ids only: Postgres holds the state they act on. */
@@ -20,6 +21,7 @@ export interface JobPayload {
   [QueueName.Assign]: { photoSetId: string };
   [QueueName.Evaluate]: { photoSetId: string };
   [QueueName.Reassign]: { readTaskId: string };
+  [QueueName.SweepStorage]: Record<string, never>;
 }
 
 export const ALL_QUEUES: QueueName[] = Object.values(QueueName);

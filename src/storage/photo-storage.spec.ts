@@ -7,6 +7,10 @@ function storageFailingOn(failing: string[]): PhotoStorage & { deleted: string[]
     deleted,
     put: () => Promise.resolve(),
     get: () => Promise.reject(new Error('not used')),
+    open: () => Promise.reject(new Error('not used')),
+    stat: () => Promise.resolve(null),
+    list: async function* () {},
+    probe: () => Promise.resolve(),
     delete: (key) =>
       failing.includes(key)
         ? Promise.reject(new Error(`disk error on ${key}`))

@@ -10,6 +10,8 @@ import { WorkerErrorLogger } from '../queue/worker-errors';
 import { AssignProcessor } from '../reads/assign.job';
 import { ReassignProcessor } from '../reads/reassign.job';
 import { ReadsModule } from '../reads/reads.module';
+import { StorageModule } from '../storage/storage.module';
+import { SweepStorageProcessor } from '../storage/sweep-storage.job';
 
 /**
  * Every BullMQ processor, one per queue (JobHandlersCheck verifies it at start-up). AppModule
@@ -18,7 +20,7 @@ import { ReadsModule } from '../reads/reads.module';
  * the job files stay beside that service.
  */
 @Module({
-  imports: [DiscoveryModule, PhotoSetsModule, ReadsModule, AdjudicationModule],
+  imports: [DiscoveryModule, PhotoSetsModule, ReadsModule, AdjudicationModule, StorageModule],
   providers: [
     IngestProcessor,
     ImportProcessor,
@@ -26,6 +28,7 @@ import { ReadsModule } from '../reads/reads.module';
     ReassignProcessor,
     EvaluateProcessor,
     ReconcileProcessor,
+    SweepStorageProcessor,
     WorkerErrorLogger,
   ],
 })

@@ -1,9 +1,5 @@
 import { resolve } from 'node:path';
-import { AuditLogConfig, auditLogConfig } from './audit-log-config';
-import { ConfigError } from './config-error';
 import { S3StorageConfig, s3StorageConfig } from './storage-config';
-import { RedisClusterConfig, redisClusterConfig } from './redis-config';
-import { workerHealthPort } from './worker-health-config';
 
 export type ProcessRole = 'api' | 'worker' | 'all';
 
@@ -12,8 +8,6 @@ export interface AppConfig {
   port: number;
   databaseUrl: string;
   redisUrl: string;
-  /** Set by REDIS_CLUSTER_NODES: Redis is a cluster, and redisUrl is not used. */
-  redisCluster?: RedisClusterConfig;
   queuePrefix: string;
   storageDir: string;
   /** Set when STORAGE_URL=s3://bucket/prefix: photos live in that bucket, not in storageDir. */
@@ -50,21 +44,7 @@ export interface AppConfig {
    */
   redisCommandTimeoutMs: number;
   webDir: string;
-  /** SALT_ROLE=worker only: the port of its health probes (WORKER_HEALTH_PORT); unset, none. */
-  workerHealthPort?: number;
   demo: boolean;
-  /** The audit log's sealer, signing key and witnesses (docs/audit.md). */
-  audit: AuditLogConfig;
-  /** How /metrics is served (README, "Metrics and the queue dashboard"). */
-  metrics: MetricsConfig;
-}
-
-/** With neither set, /metrics is not served: its figures are for the operator alone. */
-export interface MetricsConfig {
-  /** METRICS_TOKEN: the bearer token Prometheus sends to /metrics (on any port). */
-  token?: string;
-  /** METRICS_PORT: a second listener that serves only /metrics, e.g. on an internal network. */
-  port?: number;
 }
 
 /** Limits that turn a hung or blackholed Postgres into a prompt 503 instead of a hang. */
@@ -76,7 +56,15 @@ export interface DatabaseTimeouts {
   idleInTransactionTimeoutMs: number;
 }
 
-export { ConfigError };
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
 
 type Env = Record<string, string | undefined>;
 
@@ -184,21 +172,17 @@ export function loadConfig(env: Env): AppConfig {
   if (appDbRole && !/^[a-z_][a-z0-9_]{0,62}$/.test(appDbRole)) {
     throw new ConfigError('SALT_APP_DB_ROLE', 'must be a lower-case Postgres role name');
   }
-  const clustered = optional(env, 'REDIS_CLUSTER_NODES') !== undefined;
-  // On a cluster the prefix needs a hash tag (redis-config.ts says why), so its default has one.
-  const queuePrefix = optional(env, 'QUEUE_PREFIX') ?? (clustered ? '{salt}' : 'salt');
+  const queuePrefix = optional(env, 'QUEUE_PREFIX') ?? 'salt';
   if (!/^[A-Za-z0-9_{}.-]{1,64}$/.test(queuePrefix)) {
     throw new ConfigError('QUEUE_PREFIX', 'may hold only letters, digits, _ . - { }');
   }
-  const storageDir = resolve(optional(env, 'STORAGE_DIR') ?? './data/photos');
   return {
     role: oneOf(env, 'SALT_ROLE', ['api', 'worker', 'all'] as const, 'all'),
     port: integer(env, 'PORT', 3000, 1, 65535),
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
-    redisCluster: redisClusterConfig(env, queuePrefix),
     queuePrefix,
-    storageDir,
+    storageDir: resolve(optional(env, 'STORAGE_DIR') ?? './data/photos'),
     s3: s3StorageConfig(env),
     storageSweepEveryMs: integer(env, 'STORAGE_SWEEP_EVERY_MS', 3_600_000, 1000, 7 * 86_400_000),
     orphanGraceHours: integer(env, 'ORPHAN_GRACE_HOURS', 24, 1, 24 * 365),
@@ -228,9 +212,6 @@ export function loadConfig(env: Env): AppConfig {
     },
     redisCommandTimeoutMs: integer(env, 'REDIS_COMMAND_TIMEOUT_MS', 2000, 50, 60_000),
     webDir: resolve(optional(env, 'WEB_DIR') ?? './dist/web'),
-    workerHealthPort: workerHealthPort(env),
     demo: boolean(env, 'SALT_DEMO', false),
-    audit: auditLogConfig(env, storageDir),
-    metrics: metrics(env, integer(env, 'PORT', 3000, 1, 65535)),
   };
 }

@@ -45,6 +45,14 @@ export const AuditAction = {
   ReaderAlertRaised: 'reader.alert',
   RaterSuspended: 'rater.suspended',
   RaterReinstated: 'rater.reinstated',
+  QueryRaised: 'query.raised',
+  QueryConfirmed: 'query.confirmed',
+  QueryReplacementUploaded: 'query.replacement-uploaded',
+  QueryReplacementRejected: 'query.replacement-rejected',
+  QueryAnsweredByReplacement: 'query.replaced',
+  ImageVersioned: 'photo-set.image-versioned',
+  ReadVoided: 'read.voided',
+  AdjudicationVoided: 'adjudication.voided',
 } as const;
 
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];

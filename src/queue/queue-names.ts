@@ -11,6 +11,7 @@ export enum QueueName {
   Evaluate = 'evaluate',
   Reassign = 'reassign',
   SweepStorage = 'sweep-storage',
+  QueryReplacement = 'query-replacement',
 }
 
 /** What each job carries. Jobs hold ids only: Postgres holds the state they act on. */
@@ -22,6 +23,7 @@ export interface JobPayload {
   [QueueName.Evaluate]: { photoSetId: string };
   [QueueName.Reassign]: { readTaskId: string };
   [QueueName.SweepStorage]: Record<string, never>;
+  [QueueName.QueryReplacement]: { imageQueryId: string };
 }
 
 export const ALL_QUEUES: QueueName[] = Object.values(QueueName);

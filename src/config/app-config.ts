@@ -1,4 +1,7 @@
 import { resolve } from 'node:path';
+import { ConfigError } from './config-error';
+import { RedisClusterConfig, redisClusterConfig } from './redis-config';
+import { workerHealthPort } from './worker-health-config';
 import { S3StorageConfig, s3StorageConfig } from './storage-config';
 
 export type ProcessRole = 'api' | 'worker' | 'all';
@@ -8,6 +11,8 @@ export interface AppConfig {
   port: number;
   databaseUrl: string;
   redisUrl: string;
+  /** Set by REDIS_CLUSTER_NODES: Redis is a cluster, and redisUrl is not used. */
+  redisCluster?: RedisClusterConfig;
   queuePrefix: string;
   storageDir: string;
   /** Set when STORAGE_URL=s3://bucket/prefix: photos live in that bucket, not in storageDir. */
@@ -44,6 +49,8 @@ export interface AppConfig {
    */
   redisCommandTimeoutMs: number;
   webDir: string;
+  /** SALT_ROLE=worker only: the port of its health probes (WORKER_HEALTH_PORT); unset, none. */
+  workerHealthPort?: number;
   demo: boolean;
 }
 
@@ -56,15 +63,7 @@ export interface DatabaseTimeouts {
   idleInTransactionTimeoutMs: number;
 }
 
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    problem: string,
-  ) {
-    super(`${variable}: ${problem}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 type Env = Record<string, string | undefined>;
 
@@ -172,7 +171,9 @@ export function loadConfig(env: Env): AppConfig {
   if (appDbRole && !/^[a-z_][a-z0-9_]{0,62}$/.test(appDbRole)) {
     throw new ConfigError('SALT_APP_DB_ROLE', 'must be a lower-case Postgres role name');
   }
-  const queuePrefix = optional(env, 'QUEUE_PREFIX') ?? 'salt';
+  const clustered = optional(env, 'REDIS_CLUSTER_NODES') !== undefined;
+  // On a cluster the prefix needs a hash tag (redis-config.ts says why), so its default has one.
+  const queuePrefix = optional(env, 'QUEUE_PREFIX') ?? (clustered ? '{salt}' : 'salt');
   if (!/^[A-Za-z0-9_{}.-]{1,64}$/.test(queuePrefix)) {
     throw new ConfigError('QUEUE_PREFIX', 'may hold only letters, digits, _ . - { }');
   }
@@ -181,6 +182,7 @@ export function loadConfig(env: Env): AppConfig {
     port: integer(env, 'PORT', 3000, 1, 65535),
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
+    redisCluster: redisClusterConfig(env, queuePrefix),
     queuePrefix,
     storageDir: resolve(optional(env, 'STORAGE_DIR') ?? './data/photos'),
     s3: s3StorageConfig(env),
@@ -212,6 +214,7 @@ export function loadConfig(env: Env): AppConfig {
     },
     redisCommandTimeoutMs: integer(env, 'REDIS_COMMAND_TIMEOUT_MS', 2000, 50, 60_000),
     webDir: resolve(optional(env, 'WEB_DIR') ?? './dist/web'),
+    workerHealthPort: workerHealthPort(env),
     demo: boolean(env, 'SALT_DEMO', false),
   };
 }

@@ -43,6 +43,8 @@ import {
 } from './dto/read-responses.dto';
 import { DraftDto, ReopenDto } from './dto/scores.dto';
 import { ReadSubmissionDto } from './dto/not-evaluable.dto';
+import { SigningRequirementDto } from '../signatures/dto/signing.dto';
+import { SigningRequirement } from '../signatures/signatures.service';
 import { ReadCorrectionsService, ReopenedRead } from './read-corrections.service';
 import { ReadTaskView } from './read-task.view';
 import { NotEvaluableRecorded, ReadQueue, ReadsService, SubmittedScore } from './reads.service';
@@ -112,6 +114,19 @@ export class ReadsController {
     sendBlindedImage(request, response, id, rendition);
   }
 
+  @Get(':id/signing')
+  @ApiOperation({
+    summary: 'What signing my submission takes: printed name, meaning, password or not',
+  })
+  @ApiOkResponse({ type: SigningRequirementDto })
+  @ApiErrors(400, 404)
+  signing(
+    @CurrentUser() principal: Principal,
+    @Param('id', UuidParam) id: string,
+  ): Promise<SigningRequirement> {
+    return this.readsService.signing(principal, id);
+  }
+
   @Put(':id/draft')
   @HttpCode(204)
   @ApiOperation({ summary: 'Autosave a draft, visible to nobody else' })
@@ -140,7 +155,7 @@ export class ReadsController {
       ],
     },
   })
-  @ApiErrors(400, 404, 409, 413, 415)
+  @ApiErrors(400, 404, 409, 413, 415, 423, 429)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   score(
     @CurrentUser() principal: Principal,

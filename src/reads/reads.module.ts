@@ -3,7 +3,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { EventsModule } from '../events/events.module';
 import { PhotoSetsModule } from '../photo-sets/photo-sets.module';
+import { SignaturesModule } from '../signatures/signatures.module';
 import { StudiesModule } from '../studies/studies.module';
+import { ReaderQualityModule } from '../reader-quality/reader-quality.module';
 import { AssignmentRepository } from './assignment.repository';
 import { AssignmentService } from './assignment.service';
 import { ReadEntity } from './read.entity';
@@ -12,6 +14,8 @@ import { ReadCorrectionsService } from './read-corrections.service';
 import { ReadsController } from './reads.controller';
 import { ReadsRepository } from './reads.repository';
 import { ReadsService } from './reads.service';
+import { QualityTasksRepository } from './quality-tasks.repository';
+import { QualityTasksService } from './quality-tasks.service';
 
 /**
  * Read tasks and reads: assignment of ready sets to two raters, the rater's blinded queue and
@@ -23,7 +27,9 @@ import { ReadsService } from './reads.service';
     AuditModule,
     EventsModule,
     PhotoSetsModule,
+    SignaturesModule,
     StudiesModule,
+    ReaderQualityModule,
   ],
   controllers: [ReadsController],
   providers: [
@@ -32,6 +38,8 @@ import { ReadsService } from './reads.service';
     AssignmentService,
     ReadsService,
     ReadCorrectionsService,
+    QualityTasksRepository,
+    QualityTasksService,
   ],
   exports: [ReadsRepository, AssignmentRepository, AssignmentService, ReadsService],
 })

@@ -12,12 +12,15 @@ import { QueueProducer } from '../queue/queue.producer';
 import { QueueName } from '../queue/queue-names';
 import { AfterCommit } from '../database/after-commit';
 import { DraftDto, ScoresDto } from './dto/scores.dto';
+import { SignatureMeaning } from '../signatures/signature';
+import { SignaturesService, SigningRequirement } from '../signatures/signatures.service';
 import { notEvaluableViews, ReadSubmissionDto } from './dto/not-evaluable.dto';
 import { DomainEvents } from '../events/domain-events.service';
 import './read.events';
 import { Rendition } from '../blinded-images/blinded-image';
 import { PhotoImagesService } from '../photo-sets/photo-images.service';
 import { PhotoSetsRepository } from '../photo-sets/photo-sets.repository';
+import { QualificationService } from '../reader-quality/qualification.service';
 import { ReadsRepository, ReadCounts } from './reads.repository';
 import { ReadTaskEntity } from './read-task.entity';
 import { toReadTaskView, ReadTaskView } from './read-task.view';
@@ -41,6 +44,11 @@ export interface NotEvaluableRecorded {
 
 const NOT_FOUND = 'Read not found';
 
+/** A reopened read's new version is a correction; the first version attests the assessment. */
+function signingMeaning(task: ReadTaskEntity): SignatureMeaning {
+  return task.version > 1 ? SignatureMeaning.Corrected : SignatureMeaning.Read;
+}
+
 function sameScores(a: RegionScores, b: RegionScores): boolean {
   return SCORED_VIEWS.every((view) => a[view] === b[view]);
 }
@@ -59,7 +67,9 @@ export class ReadsService {
     private readonly audit: AuditService,
     private readonly producer: QueueProducer,
     private readonly afterCommit: AfterCommit,
+    private readonly qualification: QualificationService,
     private readonly events: DomainEvents,
+    private readonly signatures: SignaturesService,
   ) {}
 
   async queue(principal: Principal): Promise<ReadQueue> {
@@ -146,6 +156,8 @@ export class ReadsService {
       if (task.reopenReason !== null) {
         throw conflict('A read reopened for a correction must be scored');
       }
+      // Calibration and re-read tasks score a set whose images are settled already.
+      if (task.kind !== 'live') throw conflict('This read must be scored');
       const draft = Object.fromEntries(
         SCORED_VIEWS.filter((view) => input[view] !== undefined).map((view) => [view, input[view]]),
       );
@@ -164,13 +176,21 @@ export class ReadsService {
   async submit(
     principal: Principal,
     taskId: string,
-    input: ScoresDto,
+    input: ScoresDto & { password?: string },
     idempotencyKey: string | null,
   ): Promise<SubmittedScore> {
     const { top, back, left, right } = input;
     const scores: RegionScores = { top, back, left, right };
     // The server's SALT, from the four values; nothing the client computed is trusted.
     const salt = computeSalt(scores);
+    // Signed before the transaction (the password check is slow); a refusal writes nothing.
+    const signed = await this.ownTask(principal, taskId);
+    const grant = await this.signatures.authorize(
+      principal,
+      signed.studyId,
+      signingMeaning(signed),
+      input.password,
+    );
     return this.tx.run(async (tx) => {
       const peek = await this.reads.ownTask(principal.userId, taskId, tx);
       if (!peek) throw notFound(NOT_FOUND);
@@ -197,6 +217,11 @@ export class ReadsService {
         correctionReason: task.reopenReason,
       });
       await this.reads.markSubmitted(tx, task.id, read.submittedAt);
+      const signature = await this.signatures.record(tx, grant, {
+        recordType: 'read',
+        recordId: read.id,
+        studyId: task.studyId,
+      });
       await this.audit.record(tx, {
         actor: actorOf(principal, 'rater'),
         action: AuditAction.ReadSubmitted,
@@ -211,12 +236,21 @@ export class ReadsService {
           version: read.version,
           ...scores,
           salt,
+          signature,
         },
         reason: task.reopenReason,
       });
-      await this.evaluateWhenPaired(tx, task);
+      // A calibration or re-read is never part of a pair: reader quality takes it from here.
+      if (task.kind === 'live') await this.evaluateWhenPaired(tx, task);
+      else await this.qualification.qualityReadSubmitted(tx, task.id);
       return { salt: read.salt, submittedAt: read.submittedAt.toISOString() };
     });
+  }
+
+  /** What the signing form of the caller's task shows: printed name, meaning, password or not. */
+  async signing(principal: Principal, taskId: string): Promise<SigningRequirement> {
+    const task = await this.ownTask(principal, taskId);
+    return this.signatures.requirement(principal, task.studyId, signingMeaning(task));
   }
 
   /**

@@ -44,7 +44,8 @@ export async function scoreFirstReadTyped(
 
   const scored = await api.POST('/api/v1/reads/{id}/score', {
     params: { path },
-    body: scores,
+    // The first signing of the session re-enters the password (21 CFR 11.200).
+    body: { ...scores, password },
     headers,
   });
   if (!scored.data) {

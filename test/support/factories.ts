@@ -11,12 +11,26 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD, TestApp } from './test-app';
 
 export const API = '/api/v1';
 
-/** A signed-in caller: every request carries its session cookie (or bearer token). */
+/** The routes whose submission is an electronic signature (21 CFR 11.200). */
+const SIGNED_ROUTE = /^\/(reads\/[^/]+\/score|adjudications\/[^/]+\/decision)$/;
+
+/**
+ * A signed-in caller: every request carries its session cookie (or bearer token). A client that
+ * knows its user's password signs reads and decisions with it, unless the body names `password`
+ * itself (set it to `undefined` to send none, e.g. to see a signature refused).
+ */
 export class ApiClient {
   constructor(
     private readonly t: TestApp,
     readonly credential: { cookie?: string; bearer?: string },
+    readonly password?: string,
   ) {}
+
+  private signed(path: string, body: object): object {
+    if (this.password === undefined || !SIGNED_ROUTE.test(path.split('?')[0])) return body;
+    if (Array.isArray(body) || 'password' in body) return body;
+    return { ...body, password: this.password };
+  }
 
   private authorize(test: request.Test): request.Test {
     if (this.credential.cookie) test.set('Cookie', this.credential.cookie);
@@ -29,7 +43,7 @@ export class ApiClient {
   }
   post(path: string, body?: object): request.Test {
     const test = this.authorize(this.t.http().post(API + path));
-    return body === undefined ? test : test.send(body);
+    return body === undefined ? test : test.send(this.signed(path, body));
   }
   put(path: string, body?: object): request.Test {
     const test = this.authorize(this.t.http().put(API + path));
@@ -50,7 +64,7 @@ export async function login(t: TestApp, email: string, password: string): Promis
   }
   const setCookie = response.headers['set-cookie'] as unknown as string[];
   const cookie = setCookie.map((c) => c.split(';')[0]).join('; ');
-  return new ApiClient(t, { cookie });
+  return new ApiClient(t, { cookie }, password);
 }
 
 export interface MadeUser {

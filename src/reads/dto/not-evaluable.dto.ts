@@ -4,6 +4,8 @@ import {
   IsIn,
   IsObject,
   IsOptional,
+  IsString,
+  MaxLength,
   ValidateBy,
   ValidateIf,
   ValidateNested,
@@ -193,4 +195,15 @@ export class ReadSubmissionDto {
   @ValidateNested()
   @Type(() => NotEvaluableViewsDto)
   notEvaluable?: NotEvaluableViewsDto;
+
+  @ApiPropertyOptional({
+    description:
+      "Signing a read: the signer's password, re-entered at the first signing of a session (or " +
+      'every signing when the study says so; see GET /reads/{id}/signing). Never stored',
+    format: 'password',
+  })
+  @IsOptional()
+  @IsString({ message: 'password must be a string' })
+  @MaxLength(1000)
+  password?: string;
 }

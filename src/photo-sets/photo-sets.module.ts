@@ -9,6 +9,7 @@ import { ImportsController } from './imports.controller';
 import { ImportsRepository } from './imports.repository';
 import { ImportsService } from './imports.service';
 import { IngestService } from './ingest.service';
+import { ImageReplacementService } from './image-replacement.service';
 import { PhotoImageEntity } from './photo-image.entity';
 import { PhotoImagesService } from './photo-images.service';
 import { PhotoSetEntity } from './photo-set.entity';
@@ -40,6 +41,7 @@ import { SubjectEntity } from './subject.entity';
     ImportsService,
     IngestService,
     PhotoSetsReconciler,
+    ImageReplacementService,
   ],
   exports: [
     TypeOrmModule,
@@ -48,6 +50,7 @@ import { SubjectEntity } from './subject.entity';
     PhotoSetsService,
     ImportsService,
     IngestService,
+    ImageReplacementService,
   ],
 })
 export class PhotoSetsModule {}

@@ -76,6 +76,25 @@ const READY_IMAGE = {
 export type ReadyImage = Row<typeof READY_IMAGE>;
 
 const ID = { id: column.text() };
+const IMAGE_VERSION = {
+  id: column.text(),
+  photoSetId: column.text(),
+  view: column.text<View>(),
+  version: column.int(),
+  status: column.text<PhotoImageStatus>(),
+  originalSha256: column.text(),
+  uploadedAt: column.timestamp(),
+  supersededAt: column.timestamp(),
+  queryId: column.textOrNull(),
+};
+export type ImageVersionRow = Row<typeof IMAGE_VERSION>;
+const CURRENT_VERSION = {
+  view: column.text<View>(),
+  version: column.int(),
+  status: column.text<PhotoImageStatus>(),
+  originalSha256: column.text(),
+  uploadedAt: column.timestamp(),
+};
 const SET_REVISION = { id: column.text(), revision: column.int() };
 const SUBJECT_VISIT = { subjectCode: column.text(), visit: column.text() };
 
@@ -391,6 +410,70 @@ export class PhotoSetsRepository {
         ORDER BY ps.created_at DESC, ps.id DESC
         LIMIT $${params.length}`,
       params,
+    );
+  }
+
+  // ---- image versions (image queries) --------------------------------------------------------
+
+  /**
+   * Replaces one view's image of a locked set: the current row is copied, as it is, into
+   * photo_image_versions (kept, restricted: no route serves it) and the row starts over as the
+   * next version, pending, with the new original. Returns the image id and both versions.
+   */
+  async archiveAndReplaceImage(
+    tx: EntityManager,
+    photoSetId: string,
+    image: NewImage,
+    queryId: string,
+  ): Promise<{ id: string; version: number; earlier: ImageVersionRow }> {
+    const earlier = await oneRow(
+      tx,
+      IMAGE_VERSION,
+      `INSERT INTO photo_image_versions AS v (photo_set_id, view, version, status, original_key,
+              original_sha256, original_bytes, full_key, display_key, thumb_key, width, height,
+              etag, display_etag, thumb_etag, uploaded_at, query_id)
+       SELECT photo_set_id, view, version, status, original_key, original_sha256, original_bytes,
+              full_key, display_key, thumb_key, width, height, etag, display_etag, thumb_etag,
+              created_at, $3
+         FROM photo_images WHERE photo_set_id = $1 AND view = $2
+       RETURNING ${selectList(IMAGE_VERSION, 'v')}`,
+      [photoSetId, image.view, queryId],
+    );
+    const current = await oneRow(
+      tx,
+      { id: column.text(), version: column.int() },
+      `UPDATE photo_images
+          SET version = version + 1, status = 'pending', reason = NULL, original_key = $3,
+              original_sha256 = $4, original_bytes = $5, full_key = NULL, display_key = NULL,
+              thumb_key = NULL, width = NULL, height = NULL, etag = NULL, display_etag = NULL,
+              thumb_etag = NULL, created_at = now()
+        WHERE photo_set_id = $1 AND view = $2 RETURNING id, version`,
+      [photoSetId, image.view, image.originalKey, image.originalSha256, image.originalBytes],
+    );
+    return { ...current, earlier };
+  }
+
+  /** Every earlier version of the set's images, oldest first (staff only; never served). */
+  async imageVersions(photoSetId: string): Promise<ImageVersionRow[]> {
+    return rows(
+      this.dataSource.manager,
+      IMAGE_VERSION,
+      `SELECT ${selectList(IMAGE_VERSION, 'v')} FROM photo_image_versions v
+        WHERE v.photo_set_id = $1
+        ORDER BY array_position(ARRAY['top','back','left','right'], v.view), v.version`,
+      [photoSetId],
+    );
+  }
+
+  /** The version and upload time of each current image of the set. */
+  async currentVersions(photoSetId: string): Promise<Row<typeof CURRENT_VERSION>[]> {
+    return rows(
+      this.dataSource.manager,
+      CURRENT_VERSION,
+      `SELECT view, version, status, original_sha256, created_at AS uploaded_at
+         FROM photo_images WHERE photo_set_id = $1
+        ORDER BY array_position(ARRAY['top','back','left','right'], view)`,
+      [photoSetId],
     );
   }
 }

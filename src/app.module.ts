@@ -9,6 +9,7 @@ import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
 import { PhotoSetsModule } from './photo-sets/photo-sets.module';
+import { QueriesModule } from './queries/queries.module';
 import { QueueModule } from './queue/queue.module';
 import { ReadsModule } from './reads/reads.module';
 import { ResultsModule } from './results/results.module';
@@ -36,6 +37,7 @@ export class AppModule {
         PhotoSetsModule,
         ReadsModule,
         AdjudicationModule,
+        QueriesModule,
         ResultsModule,
         DemoModule,
         AgreementModule,

@@ -10,6 +10,8 @@ import { WorkerErrorLogger } from '../queue/worker-errors';
 import { AssignProcessor } from '../reads/assign.job';
 import { ReassignProcessor } from '../reads/reassign.job';
 import { ReadsModule } from '../reads/reads.module';
+import { QueryReplacementProcessor } from '../queries/query-replacement.job';
+import { QueriesModule } from '../queries/queries.module';
 import { StorageModule } from '../storage/storage.module';
 import { SweepStorageProcessor } from '../storage/sweep-storage.job';
 
@@ -20,7 +22,7 @@ import { SweepStorageProcessor } from '../storage/sweep-storage.job';
  * the job files stay beside that service.
  */
 @Module({
-  imports: [DiscoveryModule, PhotoSetsModule, ReadsModule, AdjudicationModule, StorageModule],
+  imports: [DiscoveryModule, PhotoSetsModule, ReadsModule, AdjudicationModule, StorageModule, QueriesModule],
   providers: [
     IngestProcessor,
     ImportProcessor,
@@ -30,6 +32,7 @@ import { SweepStorageProcessor } from '../storage/sweep-storage.job';
     ReconcileProcessor,
     SweepStorageProcessor,
     WorkerErrorLogger,
+    QueryReplacementProcessor,
   ],
 })
 export class WorkersModule {}

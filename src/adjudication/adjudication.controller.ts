@@ -18,6 +18,9 @@ import {
 } from '../blinded-images/blinded-image';
 import { CurrentUser, Roles } from '../auth/roles.decorator';
 import { ApiErrors, ApiSignedIn } from '../common/openapi';
+import { SigningRequirementDto } from '../signatures/dto/signing.dto';
+import { SigningRequirement } from '../signatures/signatures.service';
+import { RefusedWhileLocked } from '../studies/refused-while-locked.decorator';
 import { UuidParam } from '../common/validation';
 import { View } from '../photo-sets/photo-set.entity';
 import { AdjudicationTaskView } from './adjudication-task.view';
@@ -96,6 +99,20 @@ export class AdjudicationController {
     sendBlindedImage(request, response, id, rendition);
   }
 
+  @Get(':id/signing')
+  @ApiOperation({
+    summary: 'What signing my decision takes: printed name, meaning, password or not',
+  })
+  @ApiOkResponse({ type: SigningRequirementDto })
+  @ApiErrors(400, 404)
+  signing(
+    @CurrentUser() principal: Principal,
+    @Param('id', UuidParam) id: string,
+  ): Promise<SigningRequirement> {
+    return this.adjudicationService.signing(principal, id);
+  }
+
+  @RefusedWhileLocked()
   @Post(':id/decision')
   @ApiOperation({
     summary:
@@ -111,7 +128,7 @@ export class AdjudicationController {
       ],
     },
   })
-  @ApiErrors(400, 404, 409, 413, 415)
+  @ApiErrors(400, 404, 409, 413, 415, 423, 429)
   decide(
     @CurrentUser() principal: Principal,
     @Param('id', UuidParam) id: string,

@@ -4,6 +4,7 @@ import { AuditModule } from '../audit/audit.module';
 import { EventsModule } from '../events/events.module';
 import { PhotoSetsModule } from '../photo-sets/photo-sets.module';
 import { ReadsModule } from '../reads/reads.module';
+import { SignaturesModule } from '../signatures/signatures.module';
 import { StudiesModule } from '../studies/studies.module';
 import {
   AdjudicationDecisionEntity,
@@ -33,6 +34,7 @@ import { FinalScoresService } from './final-scores.service';
     EventsModule,
     PhotoSetsModule,
     ReadsModule,
+    SignaturesModule,
     StudiesModule,
   ],
   controllers: [AdjudicationController],

@@ -12,6 +12,9 @@ import { PhotoImagesService } from '../photo-sets/photo-images.service';
 import { PhotoSetsRepository } from '../photo-sets/photo-sets.repository';
 import { computeSalt, RegionScores } from '../scoring/salt';
 import { StudiesService } from '../studies/studies.service';
+import { StudyLockService } from '../studies/study-lock.service';
+import { SignatureMeaning } from '../signatures/signature';
+import { SignaturesService, SigningRequirement } from '../signatures/signatures.service';
 import { AdjudicationTaskEntity } from './adjudication.entities';
 import { AdjudicationCounts, AdjudicationRepository } from './adjudication.repository';
 import { AdjudicationTaskView, decisionView, imageUrls } from './adjudication-task.view';
@@ -64,6 +67,8 @@ export class AdjudicationService {
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
+    private readonly signatures: SignaturesService,
+    private readonly locks: StudyLockService,
   ) {}
 
   async queue(principal: Principal): Promise<AdjudicationQueue> {
@@ -125,6 +130,7 @@ export class AdjudicationService {
     return this.tx.run(async (tx) => {
       const peek = await this.adjudication.ownTask(principal.userId, taskId, tx);
       if (!peek) throw notFound(NOT_FOUND);
+      await this.locks.assertOpen(tx, peek.studyId);
       await this.photoSets.lockSet(tx, peek.photoSetId);
       const task = await this.adjudication.ownTask(principal.userId, taskId, tx);
       if (!task) throw notFound(NOT_FOUND);
@@ -143,6 +149,14 @@ export class AdjudicationService {
   async decide(principal: Principal, taskId: string, input: DecisionDto): Promise<DecisionResult> {
     const own = ownScores(input);
     const rationale = input.rationale.trim();
+    // Signed before the transaction (the password check is slow); a refusal writes nothing.
+    const signed = await this.ownTask(principal, taskId);
+    const grant = await this.signatures.authorize(
+      principal,
+      signed.studyId,
+      SignatureMeaning.Adjudicated,
+      input.password,
+    );
     return this.tx.run(async (tx) => {
       const task = await this.claimTask(tx, principal, taskId, input.choice);
       const evaluation = await this.adjudication.evaluationById(tx, task.evaluationId);
@@ -162,6 +176,11 @@ export class AdjudicationService {
         salt,
         rationale,
       });
+      const signature = await this.signatures.record(tx, grant, {
+        recordType: 'adjudication-decision',
+        recordId: decision.id,
+        studyId: task.studyId,
+      });
       const actor = actorOf(principal, 'adjudicator');
       await this.audit.record(tx, {
         actor,
@@ -177,6 +196,7 @@ export class AdjudicationService {
           readId: chosenReadId,
           ...(own ?? {}),
           salt,
+          signature,
         },
         reason: rationale,
       });
@@ -191,6 +211,12 @@ export class AdjudicationService {
       });
       return { finalSalt: salt, decidedAt: decision.decidedAt.toISOString() };
     });
+  }
+
+  /** What the signing form of the caller's adjudication shows: name, meaning, password or not. */
+  async signing(principal: Principal, taskId: string): Promise<SigningRequirement> {
+    const task = await this.ownTask(principal, taskId);
+    return this.signatures.requirement(principal, task.studyId, SignatureMeaning.Adjudicated);
   }
 
   /** The decided SALT: the adjudicator's own, or the chosen read's as it was stored. */
@@ -216,6 +242,7 @@ export class AdjudicationService {
   ): Promise<AdjudicationTaskEntity> {
     const peek = await this.adjudication.ownTask(principal.userId, taskId, tx);
     if (!peek) throw notFound(NOT_FOUND);
+    await this.locks.assertOpen(tx, peek.studyId);
     await this.photoSets.lockSet(tx, peek.photoSetId);
     const settings = await this.studies.getSettings(peek.studyId, tx);
     if (choice === 'own' && settings.adjudication !== 'select-or-own') {

@@ -19,6 +19,7 @@ import {
 import { Principal } from '../auth/principal';
 import { CurrentUser, Roles } from '../auth/roles.decorator';
 import { ApiErrors, ApiSignedIn } from '../common/openapi';
+import { RefusedWhileLocked } from '../studies/refused-while-locked.decorator';
 import { UuidParam } from '../common/validation';
 import { ImportAcceptedDto, ImportArchiveBodyDto, ImportDto } from './dto/photo-set-responses.dto';
 import { ImportsService, ImportView } from './imports.service';
@@ -31,6 +32,7 @@ import { MAX_ARCHIVE_BYTES } from './photo-limits';
 export class ImportsController {
   constructor(private readonly imports: ImportsService) {}
 
+  @RefusedWhileLocked()
   @Post('studies/:id/imports')
   @Roles('admin', 'coordinator')
   @HttpCode(HttpStatus.ACCEPTED)

@@ -17,6 +17,7 @@ import {
   StorageObjectMissing,
 } from '../storage/photo-storage';
 import { StudiesService } from '../studies/studies.service';
+import { StudyLockService } from '../studies/study-lock.service';
 import { inspectImage } from './image-pipeline';
 import { ArchiveContents, readImportArchive } from './import-archive';
 import { MANIFEST_NAME, planImport, PlannedSet } from './import-manifest';
@@ -65,6 +66,7 @@ export class ImportsService {
     private readonly audit: AuditService,
     private readonly producer: QueueProducer,
     @Inject(PHOTO_STORAGE) private readonly storage: PhotoStorage,
+    private readonly locks: StudyLockService,
   ) {}
 
   async create(
@@ -74,6 +76,7 @@ export class ImportsService {
   ): Promise<{ id: string }> {
     await this.studies.requireStudyRole(principal, studyId, ['coordinator']);
     if (!archive?.size) throw invalid(['archive: a ZIP file is required']);
+    await this.locks.assertOpenNow(studyId);
     if (archive.buffer.subarray(0, 4).toString('latin1') !== 'PK\x03\x04') {
       throw invalid(['archive: the file is not a ZIP archive']);
     }
@@ -82,6 +85,7 @@ export class ImportsService {
     let created: ImportEntity;
     try {
       created = await this.tx.run(async (tx) => {
+        await this.locks.assertOpen(tx, studyId);
         const row = await this.imports.create(tx, {
           studyId,
           archiveKey,

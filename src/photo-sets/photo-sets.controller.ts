@@ -27,6 +27,7 @@ import { Principal } from '../auth/principal';
 import { CurrentUser, Roles } from '../auth/roles.decorator';
 import { DomainError } from '../common/domain-error';
 import { ApiErrors, ApiSignedIn } from '../common/openapi';
+import { RefusedWhileLocked } from '../studies/refused-while-locked.decorator';
 import { ApiImage } from './api-image.decorator';
 import { UuidParam } from '../common/validation';
 import { ListPhotoSetsQuery, RenditionQuery, UploadPhotoSetDto } from './dto/photo-set.dto';
@@ -58,6 +59,7 @@ class ViewPipe implements PipeTransform<string, View> {
 export class PhotoSetsController {
   constructor(private readonly photoSets: PhotoSetsService) {}
 
+  @RefusedWhileLocked()
   @Post('studies/:id/photo-sets')
   @Roles('admin', 'coordinator')
   @HttpCode(HttpStatus.ACCEPTED)

@@ -17,6 +17,7 @@ import {
   PhotoStorage,
 } from '../storage/photo-storage';
 import { StudiesService } from '../studies/studies.service';
+import { StudyLockService } from '../studies/study-lock.service';
 import { isIsoDate, ListPhotoSetsQuery, UploadPhotoSetDto } from './dto/photo-set.dto';
 import { RenditionSize } from './photo-image.entity';
 import { OpenedRendition, PhotoImagesService } from './photo-images.service';
@@ -102,6 +103,7 @@ export class PhotoSetsService {
     private readonly audit: AuditService,
     private readonly producer: QueueProducer,
     @Inject(PHOTO_STORAGE) private readonly storage: PhotoStorage,
+    private readonly locks: StudyLockService,
   ) {}
 
   /** Stores originals (restricted area, SHA-256 recorded) before any row refers to them. */
@@ -130,6 +132,8 @@ export class PhotoSetsService {
     files: UploadedFiles | undefined,
   ): Promise<{ id: string; status: 'processing' }> {
     await this.studies.requireStudyRole(principal, studyId, ['coordinator']);
+    // Quick answer before the files are stored; createOrReplace checks again under lock.
+    await this.locks.assertOpenNow(studyId);
     if (input.visitDate !== undefined && !isIsoDate(input.visitDate)) {
       throw invalid(['visitDate is not a real calendar date']);
     }
@@ -190,6 +194,7 @@ export class PhotoSetsService {
     staged: NewImage[],
     replace: boolean,
   ): Promise<{ id: string; revision: number; removedKeys: string[] }> {
+    await this.locks.assertOpen(tx, studyId);
     // Taken first: it locks the subject's row, so a replacement racing the set's first upload
     // waits for it and then finds the set to replace.
     const subjectId = await this.sets.upsertSubject(tx, studyId, input.subjectCode);

@@ -21,6 +21,7 @@ import {
 import { Principal } from '../auth/principal';
 import { CurrentUser, Roles } from '../auth/roles.decorator';
 import { ApiErrors, ApiSignedIn } from '../common/openapi';
+import { RefusedWhileLocked } from '../studies/refused-while-locked.decorator';
 import { UuidParam } from '../common/validation';
 import { MultipartInterceptor, UploadedFiles } from '../photo-sets/multipart.interceptor';
 import { MAX_IMAGE_BYTES } from '../photo-sets/photo-limits';
@@ -77,6 +78,7 @@ export class QueriesController {
     return this.queries.ofSet(principal, id);
   }
 
+  @RefusedWhileLocked()
   @Post('queries/:id/confirm')
   @HttpCode(HttpStatus.OK)
   @Roles('admin', 'coordinator')
@@ -93,6 +95,7 @@ export class QueriesController {
     return this.queries.confirm(principal, id, body.comment.trim());
   }
 
+  @RefusedWhileLocked()
   @Post('queries/:id/replacement')
   @Roles('admin', 'coordinator')
   @HttpCode(HttpStatus.ACCEPTED)

@@ -23,6 +23,7 @@ import { newReadCode } from '../reads/read-code';
 import { NotEvaluableRaised } from '../reads/read.events';
 import { ReadsRepository } from '../reads/reads.repository';
 import { StudiesService } from '../studies/studies.service';
+import { StudyLockService } from '../studies/study-lock.service';
 import { deleteQuietly, PHOTO_STORAGE, PhotoStorage } from '../storage/photo-storage';
 import { QueriesRepository, QueryCounts, QueryStatus } from './queries.repository';
 import { ImageVersionView, QueryView, toQueryView } from './query.view';
@@ -63,6 +64,7 @@ export class QueriesService {
     private readonly producer: QueueProducer,
     private readonly afterCommit: AfterCommit,
     @Inject(PHOTO_STORAGE) private readonly storage: PhotoStorage,
+    private readonly locks: StudyLockService,
   ) {}
 
   // ---- raising -------------------------------------------------------------------------------
@@ -191,6 +193,7 @@ export class QueriesService {
     await this.requireStaff(principal, peek.studyId, ['coordinator']);
     const actor = this.coordinatorActor(principal);
     await this.tx.run(async (tx) => {
+      await this.locks.assertOpen(tx, peek.studyId);
       const set = await this.photoSets.lockSet(tx, peek.photoSetId);
       const query = await this.queries.lock(tx, queryId);
       if (!set || !query) throw notFound(NOT_FOUND);
@@ -268,10 +271,12 @@ export class QueriesService {
     if (empty.length) throw invalid(empty.map((file) => `${file.view}: the file is empty`));
     if (peek.status !== 'open') throw conflict('This image query has already been answered');
     const actor = this.coordinatorActor(principal);
+    await this.locks.assertOpenNow(peek.studyId);
     const staged = await this.photoSetsService.stageOriginals(files);
     let version = 0;
     try {
       await this.tx.run(async (tx) => {
+        await this.locks.assertOpen(tx, peek.studyId);
         const set = await this.photoSets.lockSet(tx, peek.photoSetId);
         const query = await this.queries.lock(tx, queryId);
         if (!set || !query) throw notFound(NOT_FOUND);

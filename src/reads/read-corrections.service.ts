@@ -5,6 +5,7 @@ import { actorOf, Principal } from '../auth/principal';
 import { conflict, notFound } from '../common/domain-error';
 import { TransactionService } from '../database/transaction.service';
 import { PhotoSetsRepository } from '../photo-sets/photo-sets.repository';
+import { StudyLockService } from '../studies/study-lock.service';
 import { ReadsRepository } from './reads.repository';
 
 export interface ReopenedRead {
@@ -25,12 +26,14 @@ export class ReadCorrectionsService {
     private readonly photoSets: PhotoSetsRepository,
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
+    private readonly locks: StudyLockService,
   ) {}
 
   async reopen(principal: Principal, taskId: string, reason: string): Promise<ReopenedRead> {
     return this.tx.run(async (tx) => {
       const peek = await this.reads.taskById(tx, taskId);
       if (!peek || peek.status === 'reassigned') throw notFound('Read not found');
+      await this.locks.assertOpen(tx, peek.studyId);
       await this.photoSets.lockSet(tx, peek.photoSetId);
       const task = await this.reads.lockTask(tx, taskId);
       if (!task || task.status !== 'submitted') {

@@ -26,6 +26,7 @@ import { Principal } from '../auth/principal';
 import { CurrentUser, Roles } from '../auth/roles.decorator';
 import { invalid } from '../common/domain-error';
 import { ApiErrors, ApiSignedIn } from '../common/openapi';
+import { RefusedWhileLocked } from '../studies/refused-while-locked.decorator';
 import { UuidParam } from '../common/validation';
 import {
   BlindedImageRoute,
@@ -140,6 +141,7 @@ export class ReadsController {
     await this.readsService.saveDraft(principal, id, body);
   }
 
+  @RefusedWhileLocked()
   @Post(':id/score')
   @ApiOperation({
     summary:
@@ -167,6 +169,7 @@ export class ReadsController {
   }
 
   /** Corrections (admin): the rater submits a new version; the earlier one stays. */
+  @RefusedWhileLocked()
   @Post(':id/reopen')
   @Roles('admin')
   @ApiOperation({ summary: 'Reopen a submitted read for a correction (admin)' })

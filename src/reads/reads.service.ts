@@ -13,6 +13,7 @@ import { QueueName } from '../queue/queue-names';
 import { AfterCommit } from '../database/after-commit';
 import { DraftDto, ScoresDto } from './dto/scores.dto';
 import { SignatureMeaning } from '../signatures/signature';
+import { StudyLockService } from '../studies/study-lock.service';
 import { SignaturesService, SigningRequirement } from '../signatures/signatures.service';
 import { notEvaluableViews, ReadSubmissionDto } from './dto/not-evaluable.dto';
 import { DomainEvents } from '../events/domain-events.service';
@@ -70,6 +71,7 @@ export class ReadsService {
     private readonly qualification: QualificationService,
     private readonly events: DomainEvents,
     private readonly signatures: SignaturesService,
+    private readonly locks: StudyLockService,
   ) {}
 
   async queue(principal: Principal): Promise<ReadQueue> {
@@ -143,6 +145,7 @@ export class ReadsService {
     return this.tx.run(async (tx) => {
       const peek = await this.reads.ownTask(principal.userId, taskId, tx);
       if (!peek) throw notFound(NOT_FOUND);
+      await this.locks.assertOpen(tx, peek.studyId);
       await this.photoSets.lockSet(tx, peek.photoSetId);
       const task = await this.reads.lockTask(tx, taskId);
       if (
@@ -194,6 +197,7 @@ export class ReadsService {
     return this.tx.run(async (tx) => {
       const peek = await this.reads.ownTask(principal.userId, taskId, tx);
       if (!peek) throw notFound(NOT_FOUND);
+      await this.locks.assertOpen(tx, peek.studyId);
       // The set row serialises both raters' submissions, so exactly one of them sees the pair
       // complete and starts its evaluation.
       await this.photoSets.lockSet(tx, peek.photoSetId);

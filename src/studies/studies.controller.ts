@@ -24,6 +24,7 @@ import { UuidParam } from '../common/validation';
 import { CreateStudyDto, PutMemberDto, UpdateStudyDto } from './dto/study.dto';
 import { MemberDto, StudyDetailDto, StudyDto, StudyListItemDto } from './dto/study-responses.dto';
 import { StudiesService } from './studies.service';
+import { RefusedWhileLocked } from './refused-while-locked.decorator';
 import { MemberView, StudyDetail, StudyListItem, StudyView } from './study.view';
 
 @ApiTags('studies')
@@ -83,6 +84,7 @@ export class StudiesController {
     return this.studiesService.listMembers(id);
   }
 
+  @RefusedWhileLocked()
   @Put(':id/members/:userId')
   @Roles('admin')
   @ApiOperation({ summary: "Set a user's study roles (admin)" })
@@ -97,6 +99,7 @@ export class StudiesController {
     return this.studiesService.putMember(principal, id, userId, body.roles);
   }
 
+  @RefusedWhileLocked()
   @Delete(':id/members/:userId')
   @Roles('admin')
   @HttpCode(HttpStatus.NO_CONTENT)

@@ -8,6 +8,9 @@ import { StudiesRepository } from './studies.repository';
 import { StudiesService } from './studies.service';
 import { StudyMemberEntity } from './study-member.entity';
 import { StudyEntity } from './study.entity';
+import { StudyLockController } from './study-lock.controller';
+import { StudyLockRepository } from './study-lock.repository';
+import { StudyLockService } from './study-lock.service';
 
 @Module({
   imports: [
@@ -16,8 +19,8 @@ import { StudyEntity } from './study.entity';
     EventsModule,
     UsersModule,
   ],
-  controllers: [StudiesController],
-  providers: [StudiesRepository, StudiesService],
-  exports: [StudiesService, StudiesRepository],
+  controllers: [StudiesController, StudyLockController],
+  providers: [StudiesRepository, StudiesService, StudyLockRepository, StudyLockService],
+  exports: [StudiesService, StudiesRepository, StudyLockService],
 })
 export class StudiesModule {}

@@ -20,6 +20,7 @@ import {
   withDefaults,
 } from './study-settings';
 import { StudyEntity } from './study.entity';
+import { StudyLockService } from './study-lock.service';
 import { MemberView, StudyDetail, StudyListItem, StudyView, toStudyView } from './study.view';
 
 export type { MembershipChange } from './study.events';
@@ -84,6 +85,7 @@ export class StudiesService {
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
+    private readonly locks: StudyLockService,
   ) {}
 
   /**
@@ -267,6 +269,7 @@ export class StudiesService {
     return this.tx.run(async (tx) => {
       const study = await this.studies.findByIdForUpdate(tx, studyId);
       if (!study) throw notFound('Study not found');
+      await this.locks.assertOpen(tx, studyId);
       const user = await this.users.findById(userId, tx);
       if (!user) throw notFound('User not found');
       const lacking = roles.filter((role) => !(user.roles as string[]).includes(role));
@@ -309,6 +312,7 @@ export class StudiesService {
     await this.tx.run(async (tx) => {
       const study = await this.studies.findByIdForUpdate(tx, studyId);
       if (!study) throw notFound('Study not found');
+      await this.locks.assertOpen(tx, studyId);
       const existing = await this.studies.memberForUpdate(tx, studyId, userId);
       if (!existing) throw notFound('Member not found');
       await this.studies.removeMember(tx, studyId, userId);

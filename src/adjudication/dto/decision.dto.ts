@@ -62,4 +62,15 @@ export class DecisionDto {
   @ValidateNested()
   @Type(() => NotEvaluableViewsDto)
   notEvaluable?: NotEvaluableViewsDto;
+
+  @ApiPropertyOptional({
+    description:
+      "Signing the decision: the signer's password, re-entered at the first signing of a session " +
+      '(or every signing when the study says so; see GET /adjudications/{id}/signing). Never stored',
+    format: 'password',
+  })
+  @IsOptional()
+  @IsString({ message: 'password must be a string' })
+  @MaxLength(1000)
+  password?: string;
 }

@@ -2,6 +2,7 @@ import { Page } from 'playwright-core';
 import { A11yAudit } from './a11y';
 import { signIn } from './browser';
 import { person, readScreen, VIEW_LABEL } from './flow-fixtures';
+import { reportNextSetPainted } from './next-set-timing';
 
 /**
  * Rater 1 scores both sets with mouse and typing (50/25/10/80 → 42.2), checking inline
@@ -83,7 +84,9 @@ export async function scoreTwoSetsWithMouse(r1: Page, a11y: A11yAudit): Promise<
   await r1.getByRole('button', { name: 'Submit read…' }).click();
   await r1.getByRole('dialog', { name: `Submit read ${first.code}?` }).waitFor();
   await a11y.capture(r1, '09-rater-confirm');
-  await r1.getByRole('button', { name: 'Submit and next' }).click();
+  await reportNextSetPainted(r1, first.code, () =>
+    r1.getByRole('button', { name: 'Submit and next' }).click(),
+  );
 
   // Straight on to the next set, with a fresh form.
   await r1.waitForURL((url) => url.href !== first.seen[1]);

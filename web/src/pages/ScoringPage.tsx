@@ -12,6 +12,7 @@ import {
   type RegionInputs,
 } from '../components/ScoreForm';
 import { useDocumentTitle } from '../hooks/use-document-title';
+import { usePrefetchNext } from '../hooks/use-prefetch-next';
 import { computeSalt, formatSalt, VIEW_LABELS } from '../salt';
 import { VIEWS, type PartialRegions, type ReadTask, type Regions } from '../types';
 import { LAST_READ_KEY } from './RaterQueuePage';
@@ -49,6 +50,7 @@ function ScoringScreen({ task }: { task: ReadTask }) {
   const pending = useRef<PartialRegions | null>(null);
   const idempotencyKey = useRef(crypto.randomUUID());
   const readOnly = task.status !== 'assigned';
+  usePrefetchNext(task.id, !readOnly);
 
   useEffect(() => {
     localStorage.setItem(LAST_READ_KEY, task.id);

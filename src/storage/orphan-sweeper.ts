@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { PHOTO_STORAGE, PhotoStorage } from './photo-storage';
-import { StorageReferencesRepository } from './storage-references.repository';
+import { StorageReferencesRepository, sweepBlockers } from './storage-references.repository';
 
 export interface SweepResult {
   /** Objects the store listed. */
@@ -39,11 +39,11 @@ export class OrphanSweeper {
   ) {}
 
   async sweep(now: Date = new Date()): Promise<SweepResult> {
-    const unlisted = await this.references.unlistedKeyColumns();
-    if (unlisted.length) {
+    const blockers = sweepBlockers(await this.references.keyLikeColumns());
+    if (blockers.length) {
       throw new Error(
-        `storage sweep refused: ${unlisted.join(', ')} may hold storage keys; list it in ` +
-          'STORAGE_KEY_COLUMNS or NOT_STORAGE_KEY_COLUMNS (src/storage/storage-references.ts)',
+        `storage sweep refused, nothing deleted: ${blockers.join('; ')} ` +
+          '(STORAGE_KEY_COLUMNS in src/storage/storage-references.ts)',
       );
     }
     const cutoff = now.getTime() - this.config.orphanGraceHours * 3_600_000;

@@ -2,13 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { column, rows } from '../database/typed-query';
-import { NOT_STORAGE_KEY_COLUMNS, STORAGE_KEY_COLUMNS } from './storage-references';
+import {
+  NOT_STORAGE_KEY_COLUMNS,
+  STORAGE_KEY_COLUMNS,
+  StorageKeyColumn,
+} from './storage-references';
 
 const KEY = { key: column.text() };
 const NAMED = { name: column.text() };
 
-/** Identifiers come from the constant list above, never from input; quoted all the same. */
+/** Identifiers come from the constant list, never from input; quoted all the same. */
 const quote = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+const nameOf = ({ table, column: name }: StorageKeyColumn): string => `${table}.${name}`;
 
 /** One subquery over every key column: `SELECT original_key FROM photo_images UNION ALL …`. */
 const REFERENCED_KEYS = STORAGE_KEY_COLUMNS.map(({ table, column: name, array }) =>
@@ -22,28 +28,8 @@ const REFERENCED_KEYS = STORAGE_KEY_COLUMNS.map(({ table, column: name, array })
 export class StorageReferencesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** The subset of `keys` that some row refers to, as of one snapshot (one statement). */
-  async referenced(keys: readonly string[]): Promise<Set<string>> {
-    if (!keys.length) return new Set();
-    const found = await rows(
-      this.dataSource,
-      KEY,
-      `SELECT k.key FROM unnest($1::text[]) AS k(key)
-        WHERE k.key IN (${REFERENCED_KEYS})`,
-      [keys],
-    );
-    return new Set(found.map((row) => row.key));
-  }
-
-  /**
-   * Text columns of the app's schema that look like key columns (`…_key`, `…_keys`) but are in
-   * neither STORAGE_KEY_COLUMNS nor NOT_STORAGE_KEY_COLUMNS. Empty means the list is complete.
-   */
-  async unlistedKeyColumns(): Promise<string[]> {
-    const known = [
-      ...STORAGE_KEY_COLUMNS.map(({ table, column: name }) => `${table}.${name}`),
-      ...NOT_STORAGE_KEY_COLUMNS,
-    ];
+  /** Text and text[] columns of the app's schema whose names end in `_key` or `_keys`. */
+  async keyLikeColumns(): Promise<string[]> {
     const found = await rows(
       this.dataSource,
       NAMED,
@@ -57,6 +43,36 @@ export class StorageReferencesRepository {
                OR c.udt_name IN ('_text', '_varchar'))
         ORDER BY 1`,
     );
-    return found.map((row) => row.name).filter((name) => !known.includes(name));
+    return found.map((row) => row.name);
   }
+
+  /** The subset of `keys` that some row refers to, as of one snapshot (one statement). */
+  async referenced(keys: readonly string[]): Promise<Set<string>> {
+    if (!keys.length) return new Set();
+    const found = await rows(
+      this.dataSource,
+      KEY,
+      `SELECT k.key FROM unnest($1::text[]) AS k(key)
+        WHERE k.key IN (${REFERENCED_KEYS})`,
+      [keys],
+    );
+    return new Set(found.map((row) => row.key));
+  }
+}
+
+/**
+ * Why the sweep must not run against this schema, given its key-like columns: a column that may
+ * hold keys but is not listed (its objects would look unreferenced), or a listed column that the
+ * schema lacks (code and schema disagree, or the app's role cannot see the table). Empty: safe.
+ */
+export function sweepBlockers(keyLike: readonly string[]): string[] {
+  const listed = STORAGE_KEY_COLUMNS.map(nameOf);
+  return [
+    ...keyLike
+      .filter((name) => !listed.includes(name) && !NOT_STORAGE_KEY_COLUMNS.includes(name))
+      .map((name) => `${name} may hold storage keys but is not listed`),
+    ...listed
+      .filter((name) => !keyLike.includes(name))
+      .map((name) => `${name} is listed but not in the schema`),
+  ];
 }

@@ -18,6 +18,10 @@ export class LoginThrottle {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /**
+   * Both keys come from RedisClient.key, so on a Redis Cluster they share the queue prefix's hash
+   * tag and one slot: MGET and MULTI over them are refused (CROSSSLOT) otherwise.
+   */
   private keys(email: string, ip: string): string[] {
     const account = createHash('sha256').update(email.toLowerCase()).digest('hex').slice(0, 32);
     return [this.client.key(`login-fail:acct:${account}`), this.client.key(`login-fail:ip:${ip}`)];

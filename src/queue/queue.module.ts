@@ -6,7 +6,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { JobHandlersCheck } from './job-handlers.check';
 import { ALL_QUEUES } from './queue-names';
 import { QUEUES_PROVIDER, QueueProducer } from './queue.producer';
-import { redisConnectionOptions } from './redis-connection';
+import { QueueConnection } from './queue-connection';
 import { RedisClient } from './redis.provider';
 
 /**
@@ -21,11 +21,12 @@ import { RedisClient } from './redis.provider';
   imports: [
     DiscoveryModule,
     BullModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        connection: redisConnectionOptions(config.redisUrl),
+      inject: [APP_CONFIG, QueueConnection],
+      useFactory: (config: AppConfig, queueConnection: QueueConnection) => ({
+        connection: queueConnection.connection,
         prefix: config.queuePrefix,
       }),
+      extraProviders: [QueueConnection],
     }),
     BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
   ],

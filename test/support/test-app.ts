@@ -48,7 +48,8 @@ export interface TestApp {
 }
 
 export interface TestAppOptions {
-  env?: Record<string, string>;
+  /** Added to the test environment; a variable set to undefined is removed from it. */
+  env?: Record<string, string | undefined>;
   /** Reuse an existing database instead of cloning a fresh one. */
   database?: string;
 }
@@ -92,6 +93,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 }
 
 async function deleteQueueKeys(config: AppConfig): Promise<void> {
+  // A cluster belongs to its test, which stops it; REDIS_URL (the shared Redis) is not its own.
+  if (config.redisCluster) return;
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
   try {
     let cursor = '0';

@@ -49,6 +49,7 @@ async function withBenchDatabase(label, work) {
 }
 
 const { spawn } = require('node:child_process');
+const { generateKeyPairSync } = require('node:crypto');
 const { appendFileSync, readFileSync } = require('node:fs');
 const net = require('node:net');
 const http = require('node:http');
@@ -132,9 +133,19 @@ async function startProcess(label, args, env, probe) {
   };
 }
 
+/** One Ed25519 signing key per bench process, for the audit sealer's checkpoints. */
+let signingKey;
+function auditSigningKey() {
+  signingKey ??= generateKeyPairSync('ed25519')
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString();
+  return signingKey;
+}
+
 /** The environment of a salt-reader process (dist/main.js) on a bench database. */
 function saltEnv({ databaseUrl, queuePrefix, role, port, storageDir }) {
   return {
+    AUDIT_SIGNING_KEY: auditSigningKey(),
     DATABASE_URL: databaseUrl,
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     QUEUE_PREFIX: queuePrefix,

@@ -11,6 +11,7 @@ import { MembershipChange } from '../studies/study.events';
 import { PhotoSetsRepository } from '../photo-sets/photo-sets.repository';
 import { StudySettings, withDefaults } from '../studies/study-settings';
 import { AfterCommit } from '../database/after-commit';
+import { QualificationService } from '../reader-quality/qualification.service';
 import { AssignmentRepository, LockedPhotoSet } from './assignment.repository';
 import { choosePair, chooseReplacement } from './pairing';
 import { newReadCode } from './read-code';
@@ -37,6 +38,7 @@ export class AssignmentService {
     private readonly audit: AuditService,
     private readonly producer: QueueProducer,
     private readonly afterCommit: AfterCommit,
+    private readonly qualification: QualificationService,
   ) {}
 
   enqueueAssign(photoSetId: string): Promise<string> {
@@ -55,7 +57,14 @@ export class AssignmentService {
       const { pairing } = withDefaults(set.settings);
       const perSubject = pairing === 'per-subject';
       if (perSubject) await this.assignment.lockSubject(tx, set.subjectId);
-      const eligible = await this.assignment.eligibleRaters(tx, set.studyId);
+      // Calibration sets are never read live; only qualified, unsuspended raters read live sets.
+      if (await this.qualification.isCalibrationSet(tx, set.id)) return 'not-pending';
+      const eligible = await this.qualification.liveRaters(
+        tx,
+        set.studyId,
+        await this.assignment.eligibleRaters(tx, set.studyId),
+        set.settings,
+      );
       const pair = choosePair({
         mode: pairing,
         eligible,
@@ -140,7 +149,13 @@ export class AssignmentService {
       await this.photoSets.lockSet(tx, peek.photoSetId);
       const task = await this.reads.lockTask(tx, readTaskId);
       if (!task || task.status !== 'assigned') return 'not-needed';
-      const eligible = await this.assignment.eligibleRaters(tx, task.studyId);
+      // A calibration or re-read task belongs to its rater alone: it is never handed on.
+      if (task.kind !== 'live') return 'not-needed';
+      const eligible = await this.qualification.liveRaters(
+        tx,
+        task.studyId,
+        await this.assignment.eligibleRaters(tx, task.studyId),
+      );
       if (eligible.some((rater) => rater.raterId === task.raterId)) return 'not-needed';
       // Nobody who ever held a task on this set may take it: they have seen the images already.
       const excluded = new Set(await this.assignment.everyRaterOf(tx, task.photoSetId));

@@ -21,13 +21,6 @@ export type ReadTaskStatus = (typeof READ_TASK_STATUSES)[number];
 export const READ_TASK_KINDS = ['live', 'calibration', 'reread'] as const;
 export type ReadTaskKind = (typeof READ_TASK_KINDS)[number];
 
-/**
- * A live first read, a calibration read (qualification) or a blinded re-read. Never sent to the
- * rater: the three look the same to them (reader-quality/).
- */
-export const READ_TASK_KINDS = ['live', 'calibration', 'reread'] as const;
-export type ReadTaskKind = (typeof READ_TASK_KINDS)[number];
-
 /** A rater's draft: whatever views they have filled in so far. */
 export type ReadDraft = Partial<RegionScores>;
 
@@ -59,9 +52,6 @@ export class ReadTaskEntity {
 
   @Column({ type: 'text' })
   status!: ReadTaskStatus;
-
-  @Column({ type: 'text' })
-  kind!: ReadTaskKind;
 
   @Column({ type: 'text' })
   kind!: ReadTaskKind;

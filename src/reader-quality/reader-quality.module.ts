@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { EventsModule } from '../events/events.module';
+import { PhotoSetsModule } from '../photo-sets/photo-sets.module';
+import { StudiesModule } from '../studies/studies.module';
+import { QualificationService } from './qualification.service';
+import { ReaderQualityController } from './reader-quality.controller';
+import { ReaderQualityRepository } from './reader-quality.repository';
+
+/**
+ * Reader quality (issue 12): calibration sets and qualification, blinded re-reads, intra-rater
+ * statistics and drift monitoring. It sits below reads/: assignment asks it who may read live,
+ * and it asks reads/ for tasks through domain events (reader-quality.events.ts).
+ */
+@Module({
+  imports: [AuditModule, EventsModule, PhotoSetsModule, StudiesModule],
+  controllers: [ReaderQualityController],
+  providers: [ReaderQualityRepository, QualificationService],
+  exports: [QualificationService],
+})
+export class ReaderQualityModule {}

@@ -1,0 +1,379 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { changed, column, execute, firstRow, oneRow, Row, rows } from '../database/typed-query';
+
+export const QUALIFICATION_STATUSES = ['in-training', 'qualified', 'failed'] as const;
+export type QualificationStatus = (typeof QUALIFICATION_STATUSES)[number];
+
+const CALIBRATION_SET = {
+  photoSetId: column.text(),
+  studyId: column.text(),
+  top: column.numeric(),
+  back: column.numeric(),
+  left: column.numeric(),
+  right: column.numeric(),
+  salt: column.numeric(),
+  subjectCode: column.text(),
+  visit: column.text(),
+  createdAt: column.timestamp(),
+};
+export type CalibrationSetRow = Row<typeof CALIBRATION_SET>;
+const SELECT_CALIBRATION = `SELECT c.photo_set_id, c.study_id, c.ref_top AS top,
+    c.ref_back AS back, c.ref_left AS left, c.ref_right AS right, c.ref_salt AS salt,
+    sub.code AS subject_code, ps.visit, c.created_at
+  FROM calibration_sets c JOIN photo_sets ps ON ps.id = c.photo_set_id
+  JOIN subjects sub ON sub.id = ps.subject_id`;
+
+const QUALIFICATION = {
+  raterId: column.text(),
+  status: column.text<QualificationStatus>(),
+  suspendedAt: column.timestampOrNull(),
+  suspensionReason: column.textOrNull(),
+};
+export type QualificationRow = Row<typeof QUALIFICATION>;
+
+const ROUND = {
+  id: column.text(),
+  studyId: column.text(),
+  raterId: column.text(),
+  roundNo: column.int(),
+  status: column.text<'open' | 'passed' | 'failed' | 'cancelled'>(),
+  meanAbsError: column.numericOrNull(),
+  withinPercent: column.numericOrNull(),
+  createdAt: column.timestamp(),
+  decidedAt: column.timestampOrNull(),
+};
+export type RoundRow = Row<typeof ROUND>;
+const SELECT_ROUND = `SELECT id, study_id, rater_id, round_no, status, mean_abs_error,
+    within_percent, created_at, decided_at FROM qualification_rounds`;
+
+const ROUND_OUTCOME = {
+  readTaskId: column.text(),
+  salt: column.numericOrNull(),
+  referenceSalt: column.numeric(),
+};
+const ID = { id: column.text() };
+const RATER = { raterId: column.text() };
+
+/**
+ * All SQL of reader quality: its own tables (calibration sets, qualification, rounds, re-reads,
+ * alerts) and read-only questions about reads and final scores, as agreement/ asks them. Rows
+ * of read_tasks are written by the reads feature only (reader-quality.events.ts).
+ */
+@Injectable()
+export class ReaderQualityRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private db(tx?: EntityManager): EntityManager {
+    return tx ?? this.dataSource.manager;
+  }
+
+  // ---- calibration sets ----------------------------------------------------------------------
+
+  async calibrationSet(photoSetId: string, tx?: EntityManager): Promise<CalibrationSetRow | null> {
+    return firstRow(
+      this.db(tx),
+      CALIBRATION_SET,
+      `${SELECT_CALIBRATION} WHERE c.photo_set_id = $1`,
+      [photoSetId],
+    );
+  }
+
+  async isCalibrationSet(tx: EntityManager, photoSetId: string): Promise<boolean> {
+    return (await this.calibrationSet(photoSetId, tx)) !== null;
+  }
+
+  async calibrationSets(studyId: string): Promise<CalibrationSetRow[]> {
+    return rows(
+      this.dataSource.manager,
+      CALIBRATION_SET,
+      `${SELECT_CALIBRATION} WHERE c.study_id = $1 ORDER BY sub.code, ps.visit, c.photo_set_id`,
+      [studyId],
+    );
+  }
+
+  async upsertCalibrationSet(
+    tx: EntityManager,
+    set: { photoSetId: string; studyId: string; markedBy: string } & Record<
+      'top' | 'back' | 'left' | 'right' | 'salt',
+      number
+    >,
+  ): Promise<void> {
+    await execute(
+      tx,
+      `INSERT INTO calibration_sets (photo_set_id, study_id, ref_top, ref_back, ref_left,
+                                     ref_right, ref_salt, marked_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (photo_set_id) DO UPDATE
+         SET ref_top = EXCLUDED.ref_top, ref_back = EXCLUDED.ref_back,
+             ref_left = EXCLUDED.ref_left, ref_right = EXCLUDED.ref_right,
+             ref_salt = EXCLUDED.ref_salt, marked_by = EXCLUDED.marked_by, updated_at = now()`,
+      [set.photoSetId, set.studyId, set.top, set.back, set.left, set.right, set.salt, set.markedBy],
+    );
+  }
+
+  /** Whether the set has (or had) a live read task: then it can no longer be a calibration set. */
+  async hasLiveTasks(tx: EntityManager, photoSetId: string): Promise<boolean> {
+    const found = await firstRow(
+      tx,
+      ID,
+      `SELECT id FROM read_tasks WHERE photo_set_id = $1 AND kind = 'live' LIMIT 1`,
+      [photoSetId],
+    );
+    return found !== null;
+  }
+
+  /**
+   * Up to `limit` of the study's calibration sets, in random order, that the rater has no
+   * current calibration task on and whose images are ready.
+   */
+  async unreadCalibrationSets(
+    tx: EntityManager,
+    studyId: string,
+    raterId: string,
+    limit: number,
+  ): Promise<string[]> {
+    const found = await rows(
+      tx,
+      ID,
+      `SELECT c.photo_set_id AS id FROM calibration_sets c
+         JOIN photo_sets ps ON ps.id = c.photo_set_id
+        WHERE c.study_id = $1 AND ps.status IN ('ready', 'awaiting-raters')
+          AND NOT EXISTS (
+            SELECT 1 FROM read_tasks t
+             WHERE t.photo_set_id = c.photo_set_id AND t.rater_id = $2
+               AND t.kind = 'calibration' AND t.status NOT IN ('reassigned', 'voided'))
+        ORDER BY random() LIMIT $3`,
+      [studyId, raterId, limit],
+    );
+    return found.map((row) => row.id);
+  }
+
+  // ---- qualification -------------------------------------------------------------------------
+
+  async qualifications(studyId: string, tx?: EntityManager): Promise<QualificationRow[]> {
+    return rows(
+      this.db(tx),
+      QUALIFICATION,
+      `SELECT rater_id, status, suspended_at, suspension_reason
+         FROM rater_qualifications WHERE study_id = $1`,
+      [studyId],
+    );
+  }
+
+  /** The rater's row, locked for update (absent: never started qualification). */
+  async lockQualification(
+    tx: EntityManager,
+    studyId: string,
+    raterId: string,
+  ): Promise<QualificationRow | null> {
+    return firstRow(
+      tx,
+      QUALIFICATION,
+      `SELECT rater_id, status, suspended_at, suspension_reason FROM rater_qualifications
+        WHERE study_id = $1 AND rater_id = $2 FOR UPDATE`,
+      [studyId, raterId],
+    );
+  }
+
+  async qualification(
+    studyId: string,
+    raterId: string,
+    tx?: EntityManager,
+  ): Promise<QualificationRow | null> {
+    return firstRow(
+      this.db(tx),
+      QUALIFICATION,
+      `SELECT rater_id, status, suspended_at, suspension_reason FROM rater_qualifications
+        WHERE study_id = $1 AND rater_id = $2`,
+      [studyId, raterId],
+    );
+  }
+
+  async setStatus(
+    tx: EntityManager,
+    studyId: string,
+    raterId: string,
+    status: QualificationStatus,
+  ): Promise<void> {
+    await execute(
+      tx,
+      `INSERT INTO rater_qualifications (study_id, rater_id, status) VALUES ($1, $2, $3)
+       ON CONFLICT (study_id, rater_id) DO UPDATE SET status = EXCLUDED.status, updated_at = now()`,
+      [studyId, raterId, status],
+    );
+  }
+
+  /** Suspends (with a reason) or reinstates (null); the row exists or is made qualified-less. */
+  async setSuspension(
+    tx: EntityManager,
+    studyId: string,
+    raterId: string,
+    reason: string | null,
+    statusIfNew: QualificationStatus,
+  ): Promise<void> {
+    await execute(
+      tx,
+      `INSERT INTO rater_qualifications (study_id, rater_id, status, suspended_at, suspension_reason)
+       VALUES ($1, $2, $4, CASE WHEN $3::text IS NULL THEN NULL ELSE now() END, $3)
+       ON CONFLICT (study_id, rater_id) DO UPDATE
+         SET suspended_at = CASE WHEN $3::text IS NULL THEN NULL ELSE now() END,
+             suspension_reason = $3, updated_at = now()`,
+      [studyId, raterId, reason, statusIfNew],
+    );
+  }
+
+  /**
+   * Of `raterIds`, those who may take live work in the study: not suspended and, when the
+   * study requires qualification, qualified. A rater without a row is neither suspended nor
+   * qualified.
+   */
+  async liveRaterIds(
+    tx: EntityManager,
+    studyId: string,
+    raterIds: string[],
+    qualificationRequired: boolean,
+  ): Promise<Set<string>> {
+    if (raterIds.length === 0) return new Set();
+    const allowed = await rows(
+      tx,
+      RATER,
+      `SELECT r.id AS rater_id FROM unnest($2::uuid[]) AS r(id)
+         LEFT JOIN rater_qualifications q ON q.study_id = $1 AND q.rater_id = r.id
+        WHERE q.suspended_at IS NULL AND (NOT $3::boolean OR q.status = 'qualified')`,
+      [studyId, raterIds, qualificationRequired],
+    );
+    return new Set(allowed.map((row) => row.raterId));
+  }
+
+  /** Active rater members of the study who have never started qualification in it. */
+  async ratersNeverQualified(tx: EntityManager, studyId: string): Promise<string[]> {
+    const found = await rows(
+      tx,
+      RATER,
+      `SELECT m.user_id AS rater_id FROM study_members m JOIN users u ON u.id = m.user_id
+        WHERE m.study_id = $1 AND 'rater' = ANY(m.roles) AND 'rater' = ANY(u.roles) AND u.active
+          AND NOT EXISTS (SELECT 1 FROM rater_qualifications q
+                           WHERE q.study_id = m.study_id AND q.rater_id = m.user_id)
+        ORDER BY m.user_id`,
+      [studyId],
+    );
+    return found.map((row) => row.raterId);
+  }
+
+  /** Studies whose charter asks for qualification: the reconciler starts waiting raters there. */
+  async studiesRequiringQualification(): Promise<string[]> {
+    const found = await rows(
+      this.dataSource.manager,
+      ID,
+      `SELECT id FROM studies
+        WHERE coalesce((settings -> 'readerQuality' ->> 'qualificationSetCount')::int, 0) > 0`,
+    );
+    return found.map((row) => row.id);
+  }
+
+  // ---- rounds --------------------------------------------------------------------------------
+
+  async insertRound(tx: EntityManager, studyId: string, raterId: string): Promise<RoundRow> {
+    return oneRow(
+      tx,
+      ROUND,
+      `INSERT INTO qualification_rounds (study_id, rater_id, round_no)
+       SELECT $1, $2, coalesce(max(round_no), 0) + 1 FROM qualification_rounds
+        WHERE study_id = $1 AND rater_id = $2
+       RETURNING id, study_id, rater_id, round_no, status, mean_abs_error, within_percent,
+                 created_at, decided_at`,
+      [studyId, raterId],
+    );
+  }
+
+  async insertRoundTasks(
+    tx: EntityManager,
+    roundId: string,
+    tasks: { readTaskId: string; photoSetId: string }[],
+  ): Promise<void> {
+    await execute(
+      tx,
+      `INSERT INTO qualification_round_tasks (read_task_id, round_id, photo_set_id)
+       SELECT t.task, $1, t.set FROM unnest($2::uuid[], $3::uuid[]) AS t(task, set)`,
+      [roundId, tasks.map((t) => t.readTaskId), tasks.map((t) => t.photoSetId)],
+    );
+  }
+
+  async openRound(tx: EntityManager, studyId: string, raterId: string): Promise<RoundRow | null> {
+    return firstRow(
+      tx,
+      ROUND,
+      `${SELECT_ROUND} WHERE study_id = $1 AND rater_id = $2 AND status = 'open'`,
+      [studyId, raterId],
+    );
+  }
+
+  async roundOfTask(tx: EntityManager, readTaskId: string): Promise<RoundRow | null> {
+    return firstRow(
+      tx,
+      ROUND,
+      `${SELECT_ROUND} WHERE id = (SELECT round_id FROM qualification_round_tasks
+                                  WHERE read_task_id = $1)
+        FOR UPDATE`,
+      [readTaskId],
+    );
+  }
+
+  async rounds(studyId: string): Promise<RoundRow[]> {
+    return rows(
+      this.dataSource.manager,
+      ROUND,
+      `${SELECT_ROUND} WHERE study_id = $1 ORDER BY rater_id, round_no`,
+      [studyId],
+    );
+  }
+
+  /** Each task of the round with its current read's SALT (null until submitted). */
+  async roundOutcomes(tx: EntityManager, roundId: string): Promise<Row<typeof ROUND_OUTCOME>[]> {
+    return rows(
+      tx,
+      ROUND_OUTCOME,
+      `SELECT rt.read_task_id, r.salt, c.ref_salt AS reference_salt
+         FROM qualification_round_tasks rt
+         JOIN calibration_sets c ON c.photo_set_id = rt.photo_set_id
+         JOIN read_tasks t ON t.id = rt.read_task_id
+         LEFT JOIN reads r ON r.read_task_id = t.id AND r.version = t.version
+                          AND t.status = 'submitted'
+        WHERE rt.round_id = $1 AND t.status NOT IN ('reassigned', 'voided')`,
+      [roundId],
+    );
+  }
+
+  async decideRound(
+    tx: EntityManager,
+    roundId: string,
+    status: 'passed' | 'failed' | 'cancelled',
+    verdict: { meanAbsError: number; withinPercent: number } | null,
+  ): Promise<boolean> {
+    return changed(
+      tx,
+      `UPDATE qualification_rounds
+          SET status = $2, mean_abs_error = $3, within_percent = $4, decided_at = now()
+        WHERE id = $1 AND status = 'open' RETURNING id`,
+      [roundId, status, verdict?.meanAbsError ?? null, verdict?.withinPercent ?? null],
+    );
+  }
+
+  /** The reference of a submitted calibration task of this rater (training feedback). */
+  async referenceForOwnTask(
+    raterId: string,
+    readTaskId: string,
+  ): Promise<(CalibrationSetRow & { studyId: string }) | null> {
+    return firstRow(
+      this.dataSource.manager,
+      CALIBRATION_SET,
+      `${SELECT_CALIBRATION}
+         JOIN read_tasks t ON t.photo_set_id = c.photo_set_id
+        WHERE t.id = $1 AND t.rater_id = $2 AND t.kind = 'calibration'
+          AND t.status = 'submitted'`,
+      [readTaskId, raterId],
+    );
+  }
+}

@@ -10,6 +10,12 @@ export class ImageQueries1764154000000 implements MigrationInterface {
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`
+      ALTER TABLE photo_sets
+        DROP CONSTRAINT photo_sets_status_known,
+        ADD CONSTRAINT photo_sets_status_known CHECK (
+          status IN ('processing','rejected','ready','awaiting-raters','reading','adjudicating',
+                     'final','query'))`);
+    await db.query(`
       CREATE TABLE image_queries (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         photo_set_id uuid NOT NULL REFERENCES photo_sets(id),
@@ -124,5 +130,11 @@ export class ImageQueries1764154000000 implements MigrationInterface {
     await db.query(`DROP TABLE photo_image_versions`);
     await db.query(`ALTER TABLE photo_images DROP COLUMN version`);
     await db.query(`DROP TABLE image_queries`);
+    await db.query(`
+      ALTER TABLE photo_sets
+        DROP CONSTRAINT photo_sets_status_known,
+        ADD CONSTRAINT photo_sets_status_known CHECK (
+          status IN ('processing','rejected','ready','awaiting-raters','reading','adjudicating',
+                     'final'))`);
   }
 }

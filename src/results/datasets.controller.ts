@@ -6,6 +6,7 @@ import { Principal } from '../auth/principal';
 import { CurrentUser, Roles } from '../auth/roles.decorator';
 import { ApiErrors, ApiSignedIn } from '../common/openapi';
 import { UuidParam } from '../common/validation';
+import { StudyLockService } from '../studies/study-lock.service';
 import { DatasetName, DatasetsService } from './datasets.service';
 
 const CSV = {
@@ -19,7 +20,10 @@ const CSV = {
 @Controller('studies')
 @Roles('coordinator', 'auditor', 'admin')
 export class DatasetsController {
-  constructor(private readonly datasetsService: DatasetsService) {}
+  constructor(
+    private readonly datasetsService: DatasetsService,
+    private readonly locks: StudyLockService,
+  ) {}
 
   @Get(':id/datasets/adsalt.csv')
   @ApiOperation({
@@ -59,6 +63,9 @@ export class DatasetsController {
   ): Promise<void> {
     // Refusals happen here, before the first byte, so they are ordinary error answers.
     const chunks = await this.datasetsService.open(principal, studyId, name);
+    // Made during a lock: the lock's time and the audit log's head at locking travel along.
+    const lockHeaders = await this.locks.exportHeaders(studyId);
+    for (const [header, value] of Object.entries(lockHeaders)) response.setHeader(header, value);
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
     response.setHeader('Content-Disposition', `attachment; filename="${name}-${studyId}.csv"`);
     response.setHeader('Cache-Control', 'no-store');

@@ -16,6 +16,7 @@ import { ApiErrors, ApiSignedIn } from '../common/openapi';
 import { UuidParam } from '../common/validation';
 import { ResultsDto } from './dto/result-responses.dto';
 import { resultsCsv } from './results.csv';
+import { StudyLockService } from '../studies/study-lock.service';
 import { ResultRow, ResultsService } from './results.service';
 
 @ApiTags('results')
@@ -23,7 +24,10 @@ import { ResultRow, ResultsService } from './results.service';
 @Controller('studies')
 @Roles('coordinator', 'auditor', 'admin')
 export class ResultsController {
-  constructor(private readonly resultsService: ResultsService) {}
+  constructor(
+    private readonly resultsService: ResultsService,
+    private readonly locks: StudyLockService,
+  ) {}
 
   @Get(':id/results')
   @ApiOperation({ summary: 'One row per photo set: both reads, discordance, final SALT' })
@@ -48,6 +52,9 @@ export class ResultsController {
       throw invalid(['format must be json or csv']);
     }
     const items = await this.resultsService.rows(principal, studyId);
+    // Made during a lock: the lock's time and the audit log's head at locking travel along.
+    const lockHeaders = await this.locks.exportHeaders(studyId);
+    for (const [name, value] of Object.entries(lockHeaders)) response.setHeader(name, value);
     if (format !== 'csv') return { items };
     await this.resultsService.recordExport(principal, studyId, items.length);
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');

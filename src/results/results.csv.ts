@@ -1,5 +1,5 @@
 import { csvCell } from '../common/csv';
-import { ResultRow } from './results.service';
+import { ResultRow, ResultSignature } from './results.service';
 
 export { csvCell };
 
@@ -31,7 +31,17 @@ export const RESULT_CSV_HEADER = [
   'adjudication.decidedAt',
   'finalSalt',
   'source',
+  // Electronic signatures (21 CFR 11.50): "printed name | UTC date-time | meaning".
+  'readA.signature',
+  'readB.signature',
+  'adjudication.signature',
 ];
+
+function signatureCell(signature: ResultSignature | null | undefined): string | null {
+  return signature
+    ? `${signature.printedName} | ${signature.signedAt} | ${signature.meaning}`
+    : null;
+}
 
 export function resultCsvLine(row: ResultRow): string {
   const read = (r: ResultRow['readA']) => READ_FIELDS.map((field) => r?.[field] ?? null);
@@ -52,6 +62,9 @@ export function resultCsvLine(row: ResultRow): string {
     row.adjudication?.decidedAt ?? null,
     row.finalSalt,
     row.source,
+    signatureCell(row.readA?.signature),
+    signatureCell(row.readB?.signature),
+    signatureCell(row.adjudication?.signature),
   ]
     .map(csvCell)
     .join(',');

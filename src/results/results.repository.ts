@@ -21,6 +21,11 @@ const READ = {
   left: column.numeric(),
   right: column.numeric(),
   submittedAt: column.timestamp(),
+  readTaskId: column.text(),
+  version: column.int(),
+  signedBy: column.textOrNull(),
+  signedAt: column.timestampOrNull(),
+  signatureMeaning: column.textOrNull(),
 };
 const EVALUATION = {
   photoSetId: column.text(),
@@ -34,6 +39,9 @@ const ADJUDICATION = {
   choice: column.textOrNull(),
   rationale: column.textOrNull(),
   decidedAt: column.timestampOrNull(),
+  signedBy: column.textOrNull(),
+  signedAt: column.timestampOrNull(),
+  signatureMeaning: column.textOrNull(),
 };
 const FINAL = {
   photoSetId: column.text(),
@@ -60,6 +68,8 @@ export class ResultsRepository {
               to_char(s.visit_date, 'YYYY-MM-DD') AS visit_date, s.status
          FROM photo_sets s JOIN subjects sub ON sub.id = s.subject_id
         WHERE s.study_id = $1
+          -- Calibration sets (reader-quality/) qualify raters; they are never results.
+          AND NOT EXISTS (SELECT 1 FROM calibration_sets c WHERE c.photo_set_id = s.id)
         ORDER BY sub.code, s.visit_date NULLS LAST, s.visit, s.id`,
       [studyId],
     );
@@ -72,11 +82,13 @@ export class ResultsRepository {
       READ,
       `SELECT t.photo_set_id, t.slot, r.rater_id, u.name AS rater_name, r.salt,
               r.score_top AS top, r.score_back AS back, r.score_left AS left,
-              r.score_right AS right, r.submitted_at
+              r.score_right AS right, r.submitted_at, t.id AS read_task_id, r.version,
+              sg.printed_name AS signed_by, sg.signed_at, sg.meaning AS signature_meaning
          FROM read_tasks t
          JOIN reads r ON r.read_task_id = t.id AND r.version = t.version
          JOIN users u ON u.id = r.rater_id
-        WHERE t.study_id = $1 AND t.status = 'submitted'`,
+         LEFT JOIN signatures sg ON sg.record_type = 'read' AND sg.record_id = r.id
+        WHERE t.study_id = $1 AND t.status = 'submitted' AND t.kind = 'live'`,
       [studyId],
     );
   }
@@ -88,6 +100,9 @@ export class ResultsRepository {
       `SELECT DISTINCT ON (e.photo_set_id) e.photo_set_id, e.difference, e.rules_fired
          FROM pair_evaluations e JOIN photo_sets s ON s.id = e.photo_set_id
         WHERE s.study_id = $1
+          -- A pair whose reads a replacement image voided no longer counts.
+          AND NOT EXISTS (SELECT 1 FROM reads vr JOIN read_tasks vt ON vt.id = vr.read_task_id
+                           WHERE vr.id IN (e.read_a_id, e.read_b_id) AND vt.status = 'voided')
         ORDER BY e.photo_set_id, e.evaluated_at DESC, e.id`,
       [studyId],
     );
@@ -98,11 +113,14 @@ export class ResultsRepository {
       this.dataSource.manager,
       ADJUDICATION,
       `SELECT DISTINCT ON (a.photo_set_id) a.photo_set_id, a.adjudicator_id,
-              u.name AS adjudicator_name, d.choice, d.rationale, d.decided_at
+              u.name AS adjudicator_name, d.choice, d.rationale, d.decided_at,
+              sg.printed_name AS signed_by, sg.signed_at, sg.meaning AS signature_meaning
          FROM adjudication_tasks a
          JOIN users u ON u.id = a.adjudicator_id
          LEFT JOIN adjudication_decisions d ON d.adjudication_task_id = a.id
-        WHERE a.study_id = $1
+         LEFT JOIN signatures sg
+           ON sg.record_type = 'adjudication-decision' AND sg.record_id = d.id
+        WHERE a.study_id = $1 AND a.status <> 'voided'
         ORDER BY a.photo_set_id, a.created_at DESC, a.id`,
       [studyId],
     );

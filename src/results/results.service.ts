@@ -16,6 +16,30 @@ export interface ResultRead {
   left: number;
   right: number;
   submittedAt: string;
+  /** The read task, for a correction (POST /reads/{id}/reopen); version 2+ is a corrected read. */
+  readTaskId: string;
+  version: number;
+  signature: ResultSignature | null;
+}
+
+/** An electronic signature as results show it (21 CFR 11.50). */
+export interface ResultSignature {
+  printedName: string;
+  signedAt: string;
+  meaning: string;
+}
+
+function toSignature(row: {
+  signedBy: string | null;
+  signedAt: Date | null;
+  signatureMeaning: string | null;
+}): ResultSignature | null {
+  if (row.signedBy === null || row.signedAt === null || row.signatureMeaning === null) return null;
+  return {
+    printedName: row.signedBy,
+    signedAt: row.signedAt.toISOString(),
+    meaning: row.signatureMeaning,
+  };
 }
 
 /** api-shapes.md ResultRow. */
@@ -35,6 +59,7 @@ export interface ResultRow {
     adjudicatorName: string;
     rationale: string | null;
     decidedAt: string | null;
+    signature: ResultSignature | null;
   } | null;
   finalSalt: number | null;
   source: 'concordant-mean' | 'adjudicated' | null;
@@ -51,6 +76,9 @@ function toResultRead(row: ReadRow | undefined): ResultRead | null {
     left: row.left,
     right: row.right,
     submittedAt: row.submittedAt.toISOString(),
+    readTaskId: row.readTaskId,
+    version: row.version,
+    signature: toSignature(row),
   };
 }
 
@@ -108,6 +136,7 @@ export class ResultsService {
               adjudicatorName: adjudication.adjudicatorName,
               rationale: adjudication.rationale,
               decidedAt: adjudication.decidedAt?.toISOString() ?? null,
+              signature: toSignature(adjudication),
             }
           : null,
         finalSalt: final?.salt ?? null,

@@ -2,7 +2,19 @@ import { ApiProperty } from '@nestjs/swagger';
 import { ADJUDICATION_CHOICES } from '../../adjudication/adjudication.entities';
 import { DISCORDANCE_RULES } from '../../scoring/discordance';
 import { PHOTO_SET_STATUSES } from '../../common/photo-set-status';
-import { ResultRead, ResultRow } from '../results.service';
+import { SIGNATURE_MEANINGS } from '../../signatures/signature';
+import { ResultRead, ResultRow, ResultSignature } from '../results.service';
+
+export class ResultSignatureDto implements ResultSignature {
+  @ApiProperty({ description: "The signer's printed name" })
+  printedName!: string;
+
+  @ApiProperty({ format: 'date-time', description: 'UTC' })
+  signedAt!: string;
+
+  @ApiProperty({ enum: SIGNATURE_MEANINGS })
+  meaning!: string;
+}
 
 export class ResultReadDto implements ResultRead {
   @ApiProperty({ format: 'uuid' })
@@ -28,6 +40,15 @@ export class ResultReadDto implements ResultRead {
 
   @ApiProperty({ format: 'date-time' })
   submittedAt!: string;
+
+  @ApiProperty({ format: 'uuid', description: 'The read task (reopen it for a correction)' })
+  readTaskId!: string;
+
+  @ApiProperty({ description: '1 for the first read; 2 and up for corrected versions' })
+  version!: number;
+
+  @ApiProperty({ type: () => ResultSignatureDto, nullable: true })
+  signature!: ResultSignatureDto | null;
 }
 
 export class ResultAdjudicationDto {
@@ -45,6 +66,9 @@ export class ResultAdjudicationDto {
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   decidedAt!: string | null;
+
+  @ApiProperty({ type: () => ResultSignatureDto, nullable: true })
+  signature!: ResultSignatureDto | null;
 }
 
 /** One row per photo set. Coordinators see the two reads only once the set is final. */

@@ -67,6 +67,28 @@ export class ReadsRepository {
     );
   }
 
+  /**
+   * Locks the task's photo set and then the task, in one round trip (score submission runs for
+   * every read) and in the order every writer of a set takes them: the set first, as
+   * PhotoSetsRepository.lockSet, then the task. The set's lock is a one-time filter of the
+   * statement, evaluated before any task row reaches the row-locking step.
+   */
+  async lockSetThenTask(
+    tx: EntityManager,
+    photoSetId: string,
+    taskId: string,
+  ): Promise<ReadTaskEntity | null> {
+    return firstRow(
+      tx,
+      TASK,
+      `WITH locked_set AS MATERIALIZED (SELECT id FROM photo_sets WHERE id = $1 FOR UPDATE)
+       SELECT ${selectList(TASK, 't')} FROM read_tasks t
+        WHERE t.id = $2 AND t.photo_set_id = $1 AND EXISTS (SELECT 1 FROM locked_set)
+          FOR UPDATE OF t`,
+      [photoSetId, taskId],
+    );
+  }
+
   // ---- the rater's own tasks -----------------------------------------------------------------
 
   /**
@@ -143,6 +165,52 @@ export class ReadsRepository {
       `INSERT INTO reads AS r (read_task_id, photo_set_id, rater_id, version, score_top, score_back,
                             score_left, score_right, salt, idempotency_key, correction_reason)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${selectList(READ, 'r')}`,
+      [
+        read.readTaskId,
+        read.photoSetId,
+        read.raterId,
+        read.version,
+        read.top,
+        read.back,
+        read.left,
+        read.right,
+        read.salt,
+        read.idempotencyKey,
+        read.correctionReason,
+      ],
+    );
+  }
+
+  /**
+   * A submission in one statement: marks the task submitted (as markSubmitted) and inserts its
+   * read (as insertRead), and answers with the ids of the set's other current reads already in
+   * (as currentReads, less this one: the statement does not see its own update). The caller holds
+   * the set's and the task's locks and saw the task 'assigned'.
+   */
+  async submitRead(
+    tx: EntityManager,
+    read: Pick<ReadEntity, 'readTaskId' | 'photoSetId' | 'raterId' | 'version' | 'salt'> &
+      RegionScores & { idempotencyKey: string | null; correctionReason: string | null },
+  ): Promise<ReadEntity & { otherReadIds: string[] }> {
+    return oneRow(
+      tx,
+      { ...READ, otherReadIds: column.json<string[]>() },
+      `WITH task AS (
+         UPDATE read_tasks
+            SET status = 'submitted', submitted_at = now(), draft = NULL, reopen_reason = NULL,
+                updated_at = now()
+          WHERE id = $1 AND status = 'assigned' RETURNING id),
+       r AS (
+         INSERT INTO reads (read_task_id, photo_set_id, rater_id, version, score_top, score_back,
+                            score_left, score_right, salt, idempotency_key, correction_reason)
+         SELECT task.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM task
+         RETURNING *)
+       SELECT ${selectList(READ, 'r')},
+              (SELECT coalesce(json_agg(o.id), '[]'::json) FROM read_tasks ot
+                 JOIN reads o ON o.read_task_id = ot.id AND o.version = ot.version
+                WHERE ot.photo_set_id = $2 AND ot.status = 'submitted' AND ot.id <> $1)
+                AS other_read_ids
+         FROM r`,
       [
         read.readTaskId,
         read.photoSetId,

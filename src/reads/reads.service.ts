@@ -195,13 +195,12 @@ export class ReadsService {
       input.password,
     );
     return this.tx.run(async (tx) => {
-      const peek = await this.reads.ownTask(principal.userId, taskId, tx);
-      if (!peek) throw notFound(NOT_FOUND);
-      await this.locks.assertOpen(tx, peek.studyId);
+      // A task's set and study never change, so `signed` (read just now) names them; the task's
+      // rater and status are checked again under its lock.
+      await this.locks.assertOpen(tx, signed.studyId);
       // The set row serialises both raters' submissions, so exactly one of them sees the pair
       // complete and starts its evaluation.
-      await this.photoSets.lockSet(tx, peek.photoSetId);
-      const task = await this.reads.lockTask(tx, taskId);
+      const task = await this.reads.lockSetThenTask(tx, signed.photoSetId, taskId);
       if (
         !task ||
         task.raterId !== principal.userId ||
@@ -210,7 +209,8 @@ export class ReadsService {
         throw notFound(NOT_FOUND);
       }
       if (task.status === 'submitted') return this.resubmission(tx, task, scores, idempotencyKey);
-      const read = await this.reads.insertRead(tx, {
+      // One statement: the read, the task's status, and the other reads of the set already in.
+      const read = await this.reads.submitRead(tx, {
         readTaskId: task.id,
         photoSetId: task.photoSetId,
         raterId: task.raterId,
@@ -220,7 +220,6 @@ export class ReadsService {
         idempotencyKey,
         correctionReason: task.reopenReason,
       });
-      await this.reads.markSubmitted(tx, task.id, read.submittedAt);
       const signature = await this.signatures.record(tx, grant, {
         recordType: 'read',
         recordId: read.id,
@@ -245,7 +244,7 @@ export class ReadsService {
         reason: task.reopenReason,
       });
       // A calibration or re-read is never part of a pair: reader quality takes it from here.
-      if (task.kind === 'live') await this.evaluateWhenPaired(tx, task);
+      if (task.kind === 'live') this.evaluateWhenPaired(tx, task, [read.id, ...read.otherReadIds]);
       else await this.qualification.qualityReadSubmitted(tx, task.id);
       return { salt: read.salt, submittedAt: read.submittedAt.toISOString() };
     });
@@ -279,11 +278,11 @@ export class ReadsService {
     throw conflict('This read has already been scored');
   }
 
-  private async evaluateWhenPaired(tx: EntityManager, task: ReadTaskEntity): Promise<void> {
-    const reads = await this.reads.currentReads(tx, task.photoSetId);
-    if (reads.length !== 2) return;
+  /** `readIds`: the set's current reads, this submission's included. */
+  private evaluateWhenPaired(tx: EntityManager, task: ReadTaskEntity, readIds: string[]): void {
+    if (readIds.length !== 2) return;
     const photoSetId = task.photoSetId;
-    const version = evaluateJobVersion(reads.map((read) => read.id));
+    const version = evaluateJobVersion(readIds);
     this.afterCommit.run(tx, () =>
       this.producer.enqueue(QueueName.Evaluate, photoSetId, { photoSetId }, { version }),
     );

@@ -44,6 +44,10 @@ export class AgreementRepository {
                  LEFT JOIN adjudication_tasks t ON t.evaluation_id = pe.id
                  LEFT JOIN adjudication_decisions d ON d.adjudication_task_id = t.id
                 WHERE ps.study_id = $1
+                  -- Reads voided by a replacement image (image queries) never count.
+                  AND NOT EXISTS (SELECT 1 FROM read_tasks vt
+                                   WHERE vt.id IN (ra.read_task_id, rb.read_task_id)
+                                     AND vt.status = 'voided')
                 ORDER BY pe.photo_set_id, pe.evaluated_at DESC`,
       [studyId],
     );

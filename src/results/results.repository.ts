@@ -21,11 +21,6 @@ const READ = {
   left: column.numeric(),
   right: column.numeric(),
   submittedAt: column.timestamp(),
-  readTaskId: column.text(),
-  version: column.int(),
-  signedBy: column.textOrNull(),
-  signedAt: column.timestampOrNull(),
-  signatureMeaning: column.textOrNull(),
 };
 const EVALUATION = {
   photoSetId: column.text(),
@@ -39,9 +34,6 @@ const ADJUDICATION = {
   choice: column.textOrNull(),
   rationale: column.textOrNull(),
   decidedAt: column.timestampOrNull(),
-  signedBy: column.textOrNull(),
-  signedAt: column.timestampOrNull(),
-  signatureMeaning: column.textOrNull(),
 };
 const FINAL = {
   photoSetId: column.text(),
@@ -68,8 +60,6 @@ export class ResultsRepository {
               to_char(s.visit_date, 'YYYY-MM-DD') AS visit_date, s.status
          FROM photo_sets s JOIN subjects sub ON sub.id = s.subject_id
         WHERE s.study_id = $1
-          -- Calibration sets (reader-quality/) qualify raters; they are never results.
-          AND NOT EXISTS (SELECT 1 FROM calibration_sets c WHERE c.photo_set_id = s.id)
         ORDER BY sub.code, s.visit_date NULLS LAST, s.visit, s.id`,
       [studyId],
     );
@@ -82,13 +72,11 @@ export class ResultsRepository {
       READ,
       `SELECT t.photo_set_id, t.slot, r.rater_id, u.name AS rater_name, r.salt,
               r.score_top AS top, r.score_back AS back, r.score_left AS left,
-              r.score_right AS right, r.submitted_at, t.id AS read_task_id, r.version,
-              sg.printed_name AS signed_by, sg.signed_at, sg.meaning AS signature_meaning
+              r.score_right AS right, r.submitted_at
          FROM read_tasks t
          JOIN reads r ON r.read_task_id = t.id AND r.version = t.version
          JOIN users u ON u.id = r.rater_id
-         LEFT JOIN signatures sg ON sg.record_type = 'read' AND sg.record_id = r.id
-        WHERE t.study_id = $1 AND t.status = 'submitted' AND t.kind = 'live'`,
+        WHERE t.study_id = $1 AND t.status = 'submitted'`,
       [studyId],
     );
   }
@@ -113,13 +101,10 @@ export class ResultsRepository {
       this.dataSource.manager,
       ADJUDICATION,
       `SELECT DISTINCT ON (a.photo_set_id) a.photo_set_id, a.adjudicator_id,
-              u.name AS adjudicator_name, d.choice, d.rationale, d.decided_at,
-              sg.printed_name AS signed_by, sg.signed_at, sg.meaning AS signature_meaning
+              u.name AS adjudicator_name, d.choice, d.rationale, d.decided_at
          FROM adjudication_tasks a
          JOIN users u ON u.id = a.adjudicator_id
          LEFT JOIN adjudication_decisions d ON d.adjudication_task_id = a.id
-         LEFT JOIN signatures sg
-           ON sg.record_type = 'adjudication-decision' AND sg.record_id = d.id
         WHERE a.study_id = $1 AND a.status <> 'voided'
         ORDER BY a.photo_set_id, a.created_at DESC, a.id`,
       [studyId],

@@ -341,4 +341,45 @@ describe('image queries', () => {
     await waitForStatus(t, [scene.photoSetId], (s) => s === 'final');
     await verifyAudit(scene.team.admin);
   });
+
+  it("an adjudicator's query answered by a replacement: the voided pair and adjudication leave the results", async () => {
+    const scene = await sceneInAdjudication(t, make);
+    const adjudicator = scene.team.adjudicators[0].client;
+    const [task] = (await adjudicator.get('/adjudications').expect(200)).body.items as {
+      id: string;
+    }[];
+    await adjudicator
+      .post(`/adjudications/${task.id}/decision`, { notEvaluable: { back: { reason: 'cropped' } } })
+      .expect(201);
+    const coordinator = scene.coordinator.client;
+    const [query] = (
+      await coordinator.get(`/studies/${scene.team.study.id}/queries?status=open`).expect(200)
+    ).body.items as { id: string }[];
+    await coordinator
+      .post(`/queries/${query.id}/replacement`)
+      .attach('back', await replacementJpeg(), 'back.jpg')
+      .expect(202);
+    await waitForStatus(t, [scene.photoSetId], (s) => s === 'reading', 30_000);
+    // The withdrawn adjudication is voided, and the discordant pair of voided reads is gone.
+    await adjudicator.get(`/adjudications/${task.id}`).expect(404);
+    const results = await scene.team.admin
+      .get(`/studies/${scene.team.study.id}/results`)
+      .expect(200);
+    const row = (
+      results.body as {
+        items: {
+          photoSetId: string;
+          difference: number | null;
+          adjudication: unknown;
+          readA: unknown;
+        }[];
+      }
+    ).items.find((item) => item.photoSetId === scene.photoSetId)!;
+    expect(row).toMatchObject({ difference: null, adjudication: null, readA: null });
+    const agreement = await scene.team.admin
+      .get(`/studies/${scene.team.study.id}/agreement`)
+      .expect(200);
+    expect(JSON.stringify(agreement.body)).not.toMatch(/"sets":[1-9]/);
+    await verifyAudit(scene.team.admin);
+  });
 });

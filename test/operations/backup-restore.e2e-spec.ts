@@ -42,15 +42,39 @@ function bytesOf(test: ReturnType<ApiClient['get']>): Promise<Buffer> {
     });
 }
 
+/** The URL of `database` for a login role (the test server trusts local connections). */
+function roleUrl(database: string, role: string): string {
+  const url = new URL(databaseUrl(database));
+  url.username = role;
+  url.password = '';
+  return url.toString();
+}
+
+async function asAdmin(statements: string[]): Promise<void> {
+  const admin = new Client({ connectionString: adminDatabaseUrl() });
+  await admin.connect();
+  try {
+    for (const statement of statements) await admin.query(statement);
+  } finally {
+    await admin.end();
+  }
+}
+
 /**
  * docs/operations.md, "Backup and restore", done as an operator would: a study half-way through
  * (two sets final, one still being read) is dumped with pg_dump and its photo store copied; both
- * are restored into a fresh database and a fresh directory; the app started on them verifies its
- * audit trail, serves every final result's images to the roles that may see them, and lets the
- * unfinished read be completed.
+ * are restored into a fresh database (as the owner role, --no-owner) and a fresh directory; the
+ * app started on them as the non-owner app role verifies its audit trail, serves every final
+ * result's images to the roles that may see them, and lets the unfinished read be completed.
  */
 describe('backup and restore', () => {
   const work = mkdtempSync(join(tmpdir(), 'salt-backup-'));
+  // The roles of docs/database-roles.md, fresh for this test: the restore runs as the owner (no
+  // superuser), the restored app as the app role, which owns nothing.
+  const suffix = randomBytes(4).toString('hex');
+  const ownerRole = `salt_owner_${suffix}`;
+  const appRole = `salt_app_${suffix}`;
+  const restoredName = `salt_test_${process.env.SALT_TEST_RUN}_restored_${suffix}`;
   // The audit log's signing key lives outside the database and the photo store: it is backed up
   // separately and handed to the restored app, as the document says.
   const signingKey = generateKeyPairSync('ed25519')
@@ -63,6 +87,11 @@ describe('backup and restore', () => {
     await original?.close();
     await restored?.close();
     rmSync(work, { recursive: true, force: true });
+    await asAdmin([
+      `DROP DATABASE IF EXISTS "${restoredName}" WITH (FORCE)`,
+      `DROP ROLE IF EXISTS ${appRole}`,
+      `DROP ROLE IF EXISTS ${ownerRole}`,
+    ]);
   });
 
   it('restores a mid-study backup with the audit chain intact and every final image served', async () => {
@@ -143,29 +172,52 @@ describe('backup and restore', () => {
     await t.close();
     original = undefined;
 
-    // Restore into a fresh database and a fresh photo directory.
-    const restoredName = `salt_test_${process.env.SALT_TEST_RUN}_restored_${randomBytes(3).toString('hex')}`;
-    const admin = new Client({ connectionString: adminDatabaseUrl() });
-    await admin.connect();
-    try {
-      await admin.query(`CREATE DATABASE "${restoredName}" TEMPLATE template0`);
-    } finally {
-      await admin.end();
-    }
+    // Restore into a fresh database, owned by the owner role, as that role (not a superuser).
+    await asAdmin([
+      `CREATE ROLE ${ownerRole} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE`,
+      `CREATE ROLE ${appRole} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE`,
+      `CREATE DATABASE "${restoredName}" OWNER ${ownerRole} TEMPLATE template0`,
+    ]);
     execFileSync(postgresBinary('pg_restore'), [
       '--exit-on-error',
       '--single-transaction',
       '--no-owner',
       '--dbname',
-      databaseUrl(restoredName),
+      roleUrl(restoredName, ownerRole),
       dump,
     ]);
+    // The app role's privileges, as docs/database-roles.md grants them after a migration.
+    const owner = new Client({ connectionString: roleUrl(restoredName, ownerRole) });
+    await owner.connect();
+    try {
+      for (const grant of [
+        `GRANT CONNECT ON DATABASE "${restoredName}" TO ${appRole}`,
+        `GRANT USAGE ON SCHEMA public TO ${appRole}`,
+        `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${appRole}`,
+        `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${appRole}`,
+        `REVOKE UPDATE, DELETE, TRUNCATE ON audit_events FROM ${appRole}`,
+      ]) {
+        await owner.query(grant);
+      }
+      const [tableOwner] = (
+        await owner.query<{ owner: string }>(
+          `SELECT tableowner AS owner FROM pg_tables WHERE tablename = 'audit_events'`,
+        )
+      ).rows;
+      expect(tableOwner.owner).toBe(ownerRole);
+    } finally {
+      await owner.end();
+    }
     const restoredPhotos = join(work, 'restored', 'photos');
     cpSync(join(work, 'backup-photos'), restoredPhotos, { recursive: true });
 
     restored = await startTestApp({
       database: restoredName,
-      env: { STORAGE_DIR: restoredPhotos, AUDIT_SIGNING_KEY: signingKey },
+      env: {
+        DATABASE_URL: roleUrl(restoredName, appRole),
+        STORAGE_DIR: restoredPhotos,
+        AUDIT_SIGNING_KEY: signingKey,
+      },
     });
     const r = restored;
     const again = (user: MadeUser): Promise<ApiClient> => login(r, user.user.email, user.password);

@@ -48,9 +48,14 @@ export class AuditEventEntity {
   @Column({ name: 'user_agent', type: 'text', nullable: true })
   userAgent!: string | null;
 
-  @Column({ name: 'prev_hash', type: 'text' })
-  prevHash!: string;
+  /** The old hash chain's link, on events recorded before the log (null on newer events). */
+  @Column({ name: 'prev_hash', type: 'text', nullable: true })
+  prevHash!: string | null;
 
+  /**
+   * Chained events: SHA-256(prevHash, "\n", canonical JSON). Newer events: their RFC 6962 leaf
+   * hash, SHA-256(0x00 || canonical JSON), written by the writer and sealed into the log as is.
+   */
   @Column({ type: 'text' })
   hash!: string;
 }

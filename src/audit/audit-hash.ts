@@ -1,6 +1,7 @@
 import { createHash, hash as oneShotHash } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
+const LEAF_PREFIX = Buffer.from([0]);
 
 /** The fields of an event that its hash covers, in their stored form. */
 export interface HashedEvent {
@@ -111,4 +112,12 @@ export function hashedEventJson(e: HashedEvent): string {
 /** The same digest as eventHash, through the fixed-order serialiser. */
 export function storedEventHash(event: HashedEvent, prevHash: string): string {
   return sha256Hex(prevHash + '\n' + hashedEventJson(event));
+}
+
+/**
+ * The event's leaf in the audit log (RFC 6962): SHA-256(0x00 || canonical JSON). Newer events
+ * store it, hex, as their `hash`; the sealer and verifier recompute it from the stored fields.
+ */
+export function eventLeafHash(event: HashedEvent): Buffer {
+  return createHash('sha256').update(LEAF_PREFIX).update(hashedEventJson(event)).digest();
 }

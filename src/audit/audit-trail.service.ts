@@ -7,13 +7,14 @@ import { AuditAction } from './audit-action';
 import { csvHeader, csvRow } from './audit-csv';
 import { AuditEventView, AuditFilter, AuditRepository } from './audit.repository';
 import { AuditActor, AuditService } from './audit.service';
-import { VerifyResult } from './audit-verify';
+import { Checkpoint } from './audit-checkpoint';
+import { LogVerifyResult } from './audit-log-verifier';
+import { AuditLogService } from './audit-log.service';
 import {
   AuditExportQueryDto,
   AuditFilterDto,
   AuditListQueryDto,
   AuditPageDto,
-  AuditVerifyQueryDto,
   DEFAULT_PAGE,
   MAX_PAGE,
 } from './dto/audit-query.dto';
@@ -65,8 +66,6 @@ function auditorActor(principal: Principal): AuditActor {
   return { id: principal.userId, name: principal.name, role };
 }
 
-const isSeq = (value: string): boolean => /^\d+$/.test(value);
-
 /** The auditor's view of the trail: listing, timelines, verification and export. */
 @Injectable()
 export class AuditTrailService {
@@ -74,6 +73,7 @@ export class AuditTrailService {
     private readonly events: AuditRepository,
     private readonly audit: AuditService,
     private readonly tx: TransactionService,
+    private readonly log: AuditLogService,
   ) {}
 
   async list(query: AuditListQueryDto): Promise<AuditPage> {
@@ -97,16 +97,18 @@ export class AuditTrailService {
     return this.toPage(rows, limit, 'asc');
   }
 
-  /** Verifies the chain (or a seq or time range of it), then records that it did. */
-  async verify(principal: Principal, query: AuditVerifyQueryDto): Promise<VerifyResult> {
-    const range = await this.verifyRange(query);
-    const result = await this.events.verify(range);
+  /**
+   * Rebuilds the log from the events and checks it against its signed checkpoints and any the
+   * auditor holds outside, then records that it did.
+   */
+  async verify(principal: Principal, outside: Checkpoint[] = []): Promise<LogVerifyResult> {
+    const result = await this.log.verify(outside);
     await this.tx.run((tx) =>
       this.audit.record(tx, {
         actor: auditorActor(principal),
         action: AuditAction.AuditVerified,
         entityType: 'audit-trail',
-        after: { ...result, requested: { from: query.from ?? null, to: query.to ?? null } },
+        after: { ...result, outside: result.outside ?? null },
       }),
     );
     return result;
@@ -151,23 +153,5 @@ export class AuditTrailService {
     const items = rows.slice(0, limit);
     const more = rows.length > limit;
     return { items, nextCursor: more ? encodeCursor(order, items[items.length - 1].seq) : null };
-  }
-
-  private async verifyRange(query: AuditVerifyQueryDto): Promise<{
-    fromSeq: number;
-    toSeq: number;
-  }> {
-    const last = await this.events.lastSeq();
-    const fromTime = query.from && !isSeq(query.from) ? new Date(query.from) : undefined;
-    const toTime = query.to && !isSeq(query.to) ? new Date(query.to) : undefined;
-    if ((fromTime && isNaN(fromTime.getTime())) || (toTime && isNaN(toTime.getTime()))) {
-      throw invalid(['from and to must be seq numbers or ISO 8601 times']);
-    }
-    const bounds = fromTime || toTime ? await this.events.seqBounds(fromTime, toTime) : undefined;
-    let fromSeq = 1;
-    if (query.from) fromSeq = isSeq(query.from) ? Number(query.from) : (bounds?.first ?? last + 1);
-    let toSeq = last;
-    if (query.to) toSeq = isSeq(query.to) ? Number(query.to) : (bounds?.last ?? 0);
-    return { fromSeq: Math.max(fromSeq, 1), toSeq: Math.min(toSeq, last) };
   }
 }

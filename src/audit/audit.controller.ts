@@ -1,18 +1,27 @@
-import { Controller, Get, Param, Query, StreamableFile } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  StreamableFile,
+} from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Principal } from '../auth/principal';
 import { CurrentUser, Roles } from '../auth/roles.decorator';
 import { ApiErrors, ApiSignedIn } from '../common/openapi';
 import { AuditPage, AuditTrailService } from './audit-trail.service';
-import { VerifyResult } from './audit-verify';
+import { LogVerifyResult } from './audit-log-verifier';
 import {
   AuditExportQueryDto,
   AuditListQueryDto,
   AuditPageDto,
-  AuditVerifyQueryDto,
   EntityTimelineParamsDto,
 } from './dto/audit-query.dto';
-import { AuditEventPageDto, VerifyResultDto } from './dto/audit-responses.dto';
+import { LogVerifyResultDto, VerifyOutsideDto } from './dto/audit-log.dto';
+import { AuditEventPageDto } from './dto/audit-responses.dto';
 
 /**
  * The auditor's view of the trail. Anyone else signed in gets 404 from the guard, the answer for
@@ -46,14 +55,26 @@ export class AuditController {
   }
 
   @Get('verify')
-  @ApiOperation({ summary: 'Recompute the hash chain and report the first break' })
-  @ApiOkResponse({ type: VerifyResultDto })
+  @ApiOperation({
+    summary: 'Rebuild the Merkle tree from the events and check every signed checkpoint',
+  })
+  @ApiOkResponse({ type: LogVerifyResultDto })
+  verify(@CurrentUser() principal: Principal): Promise<LogVerifyResult> {
+    return this.trail.verify(principal);
+  }
+
+  @Post('verify')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Verify, and say whether the log is still consistent with checkpoints held outside',
+  })
+  @ApiOkResponse({ type: LogVerifyResultDto })
   @ApiErrors(400)
-  verify(
+  verifyAgainst(
     @CurrentUser() principal: Principal,
-    @Query() query: AuditVerifyQueryDto,
-  ): Promise<VerifyResult> {
-    return this.trail.verify(principal, query);
+    @Body() body: VerifyOutsideDto,
+  ): Promise<LogVerifyResult> {
+    return this.trail.verify(principal, body.checkpoints);
   }
 
   @Get('export')

@@ -1,33 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import {
-  column,
-  entityColumns,
-  oneRow,
-  rows,
-  selectList,
-  withPgClient,
-} from '../database/typed-query';
+import { column, entityColumns, oneRow, rows, selectList } from '../database/typed-query';
 import { AuditEventEntity } from './audit-event.entity';
 import { canonicalJson, HashedEvent } from './audit-hash';
-import { pgChainReader } from './audit-chain-reader';
-import { ChainLink, verifyChain, VerifyRange, VerifyResult } from './audit-verify';
-import { databaseUrlOf, verifyInWorkers, verifySegmentsFor } from './audit-verify-parallel';
 
 /**
- * Chain serialization: one chain for the whole database. Every append first takes this
- * transaction-scoped advisory lock, then reads the last event and writes seq = last seq + 1 with
- * prev_hash = last hash. The lock is released at commit or rollback, so the next writer always
- * sees the previous event committed (or gone): seq stays gapless even when transactions roll
- * back, and a hole in seq can only mean a deleted row. Nothing else takes this lock, and reads
- * never wait on it. The SQL function audit_append does lock, read and insert in one statement;
- * the lock is then held only for that statement and the commit. Call `record` last in a
- * transaction to hold it as briefly as possible. (docs/audit.md discusses the choice.)
+ * Writers never wait on each other: an event is inserted in its writer's transaction, with its
+ * seq from a sequence, its time, its leaf hash and (by column default) the writer's transaction
+ * id, by the SQL function audit_record (migration 1764152000000) in one statement. Ordering and
+ * sealing into the Merkle tree happen later, in the sealer (audit-sealer.ts; docs/audit.md).
  */
-// The lock key, as audit_append() (migration 1764150700000) takes it: 0x5a17a0d1 = 1511497937.
-export const AUDIT_CHAIN_LOCK = 0x5a17_a0d1;
-// Values only the lock holder knows, filled in by audit_append. NUL cannot be stored in text or
+// Values only the database knows, filled in by audit_record. NUL cannot be stored in text or
 // jsonb, so these JSON strings cannot occur in real data.
 const SEQ_PLACEHOLDER = '\u0000seq';
 const OCCURRED_AT_PLACEHOLDER = '\u0000occurredAt';
@@ -35,7 +19,11 @@ const OCCURRED_AT_PLACEHOLDER = '\u0000occurredAt';
 export type NewAuditEvent = Omit<HashedEvent, 'seq' | 'occurredAt'>;
 
 /** An event as auditors see it: every hashed field in its hashed form, plus the links. */
-export type AuditEventView = ChainLink;
+export interface AuditEventView extends HashedEvent {
+  /** The old chain's link on events recorded before the log; null on newer events. */
+  prevHash: string | null;
+  hash: string;
+}
 
 export interface AuditFilter {
   studyId?: string;
@@ -77,11 +65,8 @@ const EVENT = entityColumns(AuditEventEntity);
 const APPENDED = {
   seq: column.text(),
   occurredAt: column.timestamp(),
-  prevHash: column.text(),
   hash: column.text(),
 };
-const LAST_SEQ = { seq: column.countOrNull() };
-const SEQ_BOUNDS = { first: column.countOrNull(), last: column.countOrNull() };
 
 const toView = (row: AuditEventEntity): AuditEventView => ({
   ...row,
@@ -111,18 +96,18 @@ export class AuditRepository {
       ip: storedText(input.ip),
       userAgent: storedText(input.userAgent),
     };
-    // The lock holder fills in seq and time; everything else is serialised here, with eventHash's
-    // canonical JSON, and hashed by audit_append (migration 1764150700000) in one statement.
+    // The database fills in seq and time; everything else is serialised here, with eventHash's
+    // canonical JSON, and hashed by audit_record (migration 1764152000000) in one statement.
     const placeholders: HashedEvent = {
       ...event,
       seq: SEQ_PLACEHOLDER,
       occurredAt: OCCURRED_AT_PLACEHOLDER,
     };
-    const { seq, occurredAt, prevHash, hash } = await oneRow(
+    const { seq, occurredAt, hash } = await oneRow(
       tx,
       APPENDED,
-      `SELECT seq, occurred_at, prev_hash, hash
-         FROM audit_append($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
+      `SELECT seq, occurred_at, hash
+         FROM audit_record($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
       [
         event.actorId,
         event.actorName,
@@ -140,7 +125,13 @@ export class AuditRepository {
         canonicalJson(placeholders),
       ],
     );
-    return Object.assign(new AuditEventEntity(), { ...event, seq, occurredAt, prevHash, hash });
+    return Object.assign(new AuditEventEntity(), {
+      ...event,
+      seq,
+      occurredAt,
+      prevHash: null,
+      hash,
+    });
   }
 
   /** One keyset page: events after the cursor's seq in the requested order, filtered. */
@@ -185,46 +176,6 @@ export class AuditRepository {
       [entityType, entityId, owner, afterSeq, limit],
     );
     return events.map(toView);
-  }
-
-  async lastSeq(): Promise<number> {
-    const { seq } = await oneRow(
-      this.dataSource,
-      LAST_SEQ,
-      'SELECT max(seq) AS seq FROM audit_events',
-    );
-    return seq ?? 0;
-  }
-
-  /** The seq range of events in [from, to) by time; null bounds mean "no events there". */
-  async seqBounds(from?: Date, to?: Date): Promise<{ first: number | null; last: number | null }> {
-    return oneRow(
-      this.dataSource,
-      SEQ_BOUNDS,
-      `SELECT (SELECT min(seq) FROM audit_events WHERE $1::timestamptz IS NULL OR occurred_at >= $1) AS first,
-              (SELECT max(seq) FROM audit_events WHERE $2::timestamptz IS NULL OR occurred_at < $2) AS last`,
-      [from ?? null, to ?? null],
-    );
-  }
-
-  /**
-   * Verifies fromSeq..toSeq: in worker threads over contiguous segments when the range is long
-   * and the compiled worker is available, otherwise on one connection in this thread. This is
-   * what `GET /audit/verify` and bench/audit-verify.ts run.
-   */
-  async verify(range: VerifyRange): Promise<VerifyResult> {
-    const segments = verifySegmentsFor(range);
-    if (segments > 1) {
-      return verifyInWorkers(databaseUrlOf(this.dataSource), range, segments);
-    }
-    return withPgClient(this.dataSource, async (client) => {
-      const reader = await pgChainReader(client);
-      try {
-        return await verifyChain(reader, range);
-      } finally {
-        await reader.release();
-      }
-    });
   }
 
   /** Every event matching the filter with seq ≤ throughSeq, oldest first, in keyset batches. */

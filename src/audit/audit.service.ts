@@ -4,6 +4,7 @@ import { RequestContext } from '../common/request-context';
 import { AuditAction } from './audit-action';
 import { AuditEventEntity } from './audit-event.entity';
 import { AuditRepository } from './audit.repository';
+import { AuditLogService, LogHead } from './audit-log.service';
 
 /** Who acted: a signed-in user in one of their roles, or the system running a job. */
 export interface AuditActor {
@@ -27,11 +28,15 @@ export interface AuditEventInput {
 
 @Injectable()
 export class AuditService {
-  constructor(private readonly audit: AuditRepository) {}
+  constructor(
+    private readonly audit: AuditRepository,
+    private readonly log: AuditLogService,
+  ) {}
 
   /**
-   * Records an event in the caller's transaction, stamped with the current request's origin.
-   * Call it last in the transaction: it takes the chain lock, held until commit.
+   * Records an event in the caller's transaction, stamped with the current request's origin. It
+   * takes no lock: concurrent writers never wait for each other. The sealer adds the event to
+   * the signed log within about a second of its commit (docs/audit.md).
    */
   record(tx: EntityManager, input: AuditEventInput): Promise<AuditEventEntity> {
     const request = RequestContext.current();
@@ -53,5 +58,14 @@ export class AuditService {
       ip: request?.ip ?? null,
       userAgent: request?.userAgent ?? null,
     });
+  }
+
+  /**
+   * The log's head: the latest signed checkpoint {treeSize, rootHash, signedAt}, or null before
+   * the first. Recording it (in a study lock, an export) fixes which history that moment saw; a
+   * consistency proof from it shows later that the history was not rewritten.
+   */
+  head(): Promise<LogHead | null> {
+    return this.log.head();
   }
 }

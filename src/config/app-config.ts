@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { AuditLogConfig, auditLogConfig } from './audit-log-config';
 import { ConfigError } from './config-error';
 import { RedisClusterConfig, redisClusterConfig } from './redis-config';
 import { workerHealthPort } from './worker-health-config';
@@ -52,6 +53,8 @@ export interface AppConfig {
   /** SALT_ROLE=worker only: the port of its health probes (WORKER_HEALTH_PORT); unset, none. */
   workerHealthPort?: number;
   demo: boolean;
+  /** The audit log's sealer, signing key and witnesses (docs/audit.md). */
+  audit: AuditLogConfig;
 }
 
 /** Limits that turn a hung or blackholed Postgres into a prompt 503 instead of a hang. */
@@ -177,6 +180,7 @@ export function loadConfig(env: Env): AppConfig {
   if (!/^[A-Za-z0-9_{}.-]{1,64}$/.test(queuePrefix)) {
     throw new ConfigError('QUEUE_PREFIX', 'may hold only letters, digits, _ . - { }');
   }
+  const storageDir = resolve(optional(env, 'STORAGE_DIR') ?? './data/photos');
   return {
     role: oneOf(env, 'SALT_ROLE', ['api', 'worker', 'all'] as const, 'all'),
     port: integer(env, 'PORT', 3000, 1, 65535),
@@ -184,7 +188,7 @@ export function loadConfig(env: Env): AppConfig {
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
     redisCluster: redisClusterConfig(env, queuePrefix),
     queuePrefix,
-    storageDir: resolve(optional(env, 'STORAGE_DIR') ?? './data/photos'),
+    storageDir,
     s3: s3StorageConfig(env),
     storageSweepEveryMs: integer(env, 'STORAGE_SWEEP_EVERY_MS', 3_600_000, 1000, 7 * 86_400_000),
     orphanGraceHours: integer(env, 'ORPHAN_GRACE_HOURS', 24, 1, 24 * 365),
@@ -216,5 +220,6 @@ export function loadConfig(env: Env): AppConfig {
     webDir: resolve(optional(env, 'WEB_DIR') ?? './dist/web'),
     workerHealthPort: workerHealthPort(env),
     demo: boolean(env, 'SALT_DEMO', false),
+    audit: auditLogConfig(env, storageDir),
   };
 }

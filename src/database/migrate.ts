@@ -14,6 +14,7 @@ export function appRoleGrants(role: string): string[] {
     `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`,
     `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${role}`,
     `REVOKE UPDATE, DELETE, TRUNCATE ON audit_events FROM ${role}`,
+    `REVOKE UPDATE, DELETE, TRUNCATE ON audit_leaves, audit_checkpoints, audit_chain_origin FROM ${role}`,
   ];
 }
 

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { EvaluateProcessor } from '../adjudication/evaluate.job';
+import { AuditSealer } from '../audit/audit-sealer';
+import { AuditWitness } from '../audit/audit-witness';
+import { AuditModule } from '../audit/audit.module';
 import { AdjudicationModule } from '../adjudication/adjudication.module';
 import { ImportProcessor } from '../photo-sets/import.job';
 import { IngestProcessor } from '../photo-sets/ingest.job';
@@ -22,7 +25,15 @@ import { SweepStorageProcessor } from '../storage/sweep-storage.job';
  * the job files stay beside that service.
  */
 @Module({
-  imports: [DiscoveryModule, PhotoSetsModule, ReadsModule, AdjudicationModule, StorageModule, QueriesModule],
+  imports: [
+    DiscoveryModule,
+    PhotoSetsModule,
+    ReadsModule,
+    AdjudicationModule,
+    StorageModule,
+    QueriesModule,
+    AuditModule,
+  ],
   providers: [
     IngestProcessor,
     ImportProcessor,
@@ -33,6 +44,9 @@ import { SweepStorageProcessor } from '../storage/sweep-storage.job';
     SweepStorageProcessor,
     WorkerErrorLogger,
     QueryReplacementProcessor,
+    // Not a queue processor: the one audit log sealer, elected among worker processes.
+    AuditSealer,
+    AuditWitness,
   ],
 })
 export class WorkersModule {}

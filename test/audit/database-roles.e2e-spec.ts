@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { AuditAction } from '../../src/audit/audit-action';
 import { Make } from '../support/factories';
 import { cloneTestDatabase, startTestApp, TestApp } from '../support/test-app';
+import { waitSealed } from './audit-support';
 import { databaseUrl } from '../support/test-env';
 
 /**
@@ -16,6 +17,7 @@ const GRANTS = (database: string, role: string) => [
   `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`,
   `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${role}`,
   `REVOKE UPDATE, DELETE, TRUNCATE ON audit_events FROM ${role}`,
+  `REVOKE UPDATE, DELETE, TRUNCATE ON audit_leaves, audit_checkpoints, audit_chain_origin FROM ${role}`,
 ];
 
 describe('the app running as a non-owner database role', () => {
@@ -60,6 +62,9 @@ describe('the app running as a non-owner database role', () => {
     const make = new Make(t);
     const { client } = await make.auditor();
     await client.post('/auth/tokens', { name: 'as app role' }).expect(201);
+    // The sealer, running as that role too, signs the log.
+    await waitSealed(t.db);
+    await client.get('/audit/checkpoints/latest').expect(200);
     const verdict = await client.get('/audit/verify').expect(200);
     expect(verdict.body).toMatchObject({ ok: true });
     const { rows: actions } = await owner.query<{ action: string }>(
@@ -86,6 +91,16 @@ describe('the app running as a non-owner database role', () => {
     await refused('ALTER TABLE audit_events DISABLE TRIGGER USER', /must be owner/);
     await refused('ALTER TABLE audit_events DISABLE TRIGGER ALL', /must be owner/);
     await refused('DROP TRIGGER audit_events_no_update_delete ON audit_events', /must be owner/);
+    // The signed log's leaves and checkpoints: appended by the sealer, never changed.
+    for (const [table, column] of [
+      ['audit_leaves', 'seq'],
+      ['audit_checkpoints', 'tree_size'],
+    ]) {
+      await refused(`UPDATE ${table} SET ${column} = ${column}`, /permission denied/);
+      await refused(`DELETE FROM ${table}`, /permission denied/);
+      await refused(`TRUNCATE ${table}`, /permission denied/);
+      await refused(`ALTER TABLE ${table} DISABLE TRIGGER USER`, /must be owner/);
+    }
     // Replica mode would skip ordinary triggers; only superusers may set it.
     await refused('SET session_replication_role = replica', /permission denied/);
 

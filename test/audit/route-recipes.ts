@@ -1,6 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { AuditAction } from '../../src/audit/audit-action';
+import { signCheckpoint } from '../../src/audit/audit-checkpoint';
 import { API, ApiClient, login, Make, scores, setIn } from '../support/factories';
 import { makeZip } from '../support/photo-fixtures';
 import { TestApp } from '../support/test-app';
@@ -242,6 +243,18 @@ export const ROUTE_RECIPES: Record<string, Recipe> = {
     );
     // The decision creates the final score: both are recorded, in one transaction.
     return [AuditAction.AdjudicationDecided, AuditAction.ResultFinalized];
+  },
+  'POST /audit/verify': async ({ make, mark }) => {
+    const { client } = await make.auditor();
+    // Any well-formed checkpoint will do; this one is signed by a key that is not the log's.
+    const checkpoint = signCheckpoint(generateKeyPairSync('ed25519').privateKey, {
+      treeSize: 1,
+      rootHash: '00'.repeat(32),
+      signedAt: new Date().toISOString(),
+    });
+    await mark();
+    await expectStatus(client.post('/audit/verify', { checkpoints: [checkpoint] }), 200);
+    return AuditAction.AuditVerified;
   },
 };
 

@@ -87,20 +87,6 @@ export class AuditExportQueryDto extends AuditFilterDto {
   format?: 'csv' | 'jsonl';
 }
 
-const SEQ_OR_TIME = /^(\d{1,15}|\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}(:?\d{2})?)?)?)$/;
-
-export class AuditVerifyQueryDto {
-  @ApiPropertyOptional({ description: 'first seq to verify, or an ISO 8601 time' })
-  @IsOptional()
-  @Matches(SEQ_OR_TIME, { message: 'from must be a seq number or an ISO 8601 time' })
-  from?: string;
-
-  @ApiPropertyOptional({ description: 'last seq to verify, or an ISO 8601 time (exclusive)' })
-  @IsOptional()
-  @Matches(SEQ_OR_TIME, { message: 'to must be a seq number or an ISO 8601 time' })
-  to?: string;
-}
-
 export class EntityTimelineParamsDto {
   @ApiProperty({ example: 'photo-set', pattern: '^[a-z][a-z0-9-]{0,63}$' })
   @Matches(/^[a-z][a-z0-9-]{0,63}$/, { message: 'type must be a kebab-case entity type' })

@@ -1,7 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { AuditEventView } from '../audit.repository';
 import { AuditPage } from '../audit-trail.service';
-import { VerifyResult } from '../audit-verify';
 
 /** Any JSON value: events record whatever the change was (usually an object, or null). */
 const anyJson = {
@@ -14,9 +13,9 @@ const anyJson = {
   ],
 };
 
-/** One event of the trail, every hashed field in its hashed form, plus the chain links. */
+/** One event of the trail, every hashed field in its hashed form, plus its hash. */
 export class AuditEventDto implements AuditEventView {
-  @ApiProperty({ description: 'Position in the chain (a bigint, as a string)', example: '42' })
+  @ApiProperty({ description: 'The paging cursor (a bigint, as a string)', example: '42' })
   seq!: string;
 
   @ApiProperty({ format: 'date-time' })
@@ -61,10 +60,19 @@ export class AuditEventDto implements AuditEventView {
   @ApiProperty({ type: String, nullable: true })
   userAgent!: string | null;
 
-  @ApiProperty({ description: 'Hash of the previous event (hex)' })
-  prevHash!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'Events recorded before the log: hash of the previous event (hex); newer events: null',
+  })
+  prevHash!: string | null;
 
-  @ApiProperty({ description: 'SHA-256 of prevHash and this event (hex)' })
+  @ApiProperty({
+    description:
+      'Events recorded before the log: SHA-256(prevHash + "\\n" + canonical JSON); newer events: ' +
+      'their leaf hash SHA-256(0x00 || canonical JSON), hex',
+  })
   hash!: string;
 }
 
@@ -74,27 +82,4 @@ export class AuditEventPageDto implements AuditPage {
 
   @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor`; null at the end' })
   nextCursor!: string | null;
-}
-
-export class VerifyResultDto implements VerifyResult {
-  @ApiProperty()
-  ok!: boolean;
-
-  @ApiProperty({ type: 'integer', description: 'Events recomputed and found sound' })
-  checked!: number;
-
-  @ApiProperty({ type: 'integer' })
-  fromSeq!: number;
-
-  @ApiProperty({ type: 'integer' })
-  toSeq!: number;
-
-  @ApiPropertyOptional({ type: 'integer' })
-  firstBrokenSeq?: number;
-
-  @ApiPropertyOptional()
-  reason?: string;
-
-  @ApiPropertyOptional({ description: 'Hash of the last sound event; record it elsewhere' })
-  lastHash?: string;
 }

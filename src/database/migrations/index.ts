@@ -8,6 +8,7 @@ import { VisitSchedule1764151100000 } from './1764151100000-visit-schedule';
 import { ReaderQuality1764153000000 } from './1764153000000-reader-quality';
 import { ImageQueries1764154000000 } from './1764154000000-image-queries';
 import { SignaturesAndStudyLock1764154500000 } from './1764154500000-signatures-and-study-lock';
+import { AuditTransparencyLog1764152000000 } from './1764152000000-audit-transparency-log';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   ImageQueries1764154000000,
   SignaturesAndStudyLock1764154500000,
   ReaderQuality1764153000000,
+  AuditTransparencyLog1764152000000,
 ];

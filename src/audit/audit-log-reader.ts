@@ -1,0 +1,177 @@
+import { ClientBase, CustomTypesConfig, Query, QueryArrayConfig, types as pgTypes } from 'pg';
+import { HashedEvent } from './audit-hash';
+
+// Plain pg, no Nest: the sealer's dedicated connection and the verify worker threads use this.
+
+/** An event as stored: the hashed fields, the old chain's links, and the writer's transaction. */
+export interface StoredEvent extends HashedEvent {
+  prevHash: string | null;
+  hash: string;
+  /** xid8 as a decimal string; null for events recorded before the log (chained events). */
+  xid: string | null;
+}
+
+/** One leaf of the log with the event it names (null when that event is gone). */
+export interface LeafRow {
+  leafIndex: number;
+  leafHash: Buffer;
+  seq: string;
+  event: StoredEvent | null;
+}
+
+const EVENT_COLUMNS = `e.seq, e.occurred_at, e.actor_id, e.actor_name, e.actor_role, e.action,
+  e.entity_type, e.entity_id, e.study_id, e.before, e.after, e.reason, e.request_id, e.ip,
+  e.user_agent, e.prev_hash, e.hash, e.xid::text`;
+
+const LEAVES_SQL = `SELECT l.leaf_index, l.leaf_hash, l.seq AS leaf_seq, ${EVENT_COLUMNS}
+  FROM audit_leaves l LEFT JOIN audit_events e ON e.seq = l.seq
+  WHERE l.leaf_index >= $1 AND l.leaf_index < $2 ORDER BY l.leaf_index LIMIT $3`;
+
+const CHAINED_SQL = `SELECT ${EVENT_COLUMNS} FROM audit_events e
+  WHERE e.xid IS NULL AND e.seq > $1 ORDER BY e.seq LIMIT $2`;
+
+const TIMESTAMPTZ_OID = 1184;
+const BATCH_READ_TIMEOUT_MS = 10 * 60_000;
+const keepText = (text: string): string => text;
+// occurred_at comes as Postgres prints it (UTC, see beginLogSnapshot) and becomes ISO in JS:
+// cheaper for the server than to_char. A stored time with sub-millisecond digits was never
+// written by audit_record, and keeps them, so its hash fails.
+const LOG_TYPES: CustomTypesConfig = {
+  getTypeParser: ((oid: number) =>
+    oid === TIMESTAMPTZ_OID
+      ? keepText
+      : (pgTypes.getTypeParser(oid, 'text') as (
+          text: string,
+        ) => unknown)) as CustomTypesConfig['getTypeParser'],
+};
+
+/** "2026-01-01 00:00:00.03+00" (ISO DateStyle, UTC) → "2026-01-01T00:00:00.030Z". */
+export function isoFromPgUtc(text: string): string {
+  if (!text.endsWith('+00') || text.length < 22) return text;
+  const fraction = text.length > 22 ? text.slice(20, -3) : '';
+  const digits = fraction.length >= 3 ? fraction : (fraction + '000').slice(0, 3);
+  return `${text.slice(0, 10)}T${text.slice(11, 19)}.${digits}Z`;
+}
+
+type EventCells = [
+  string,
+  string,
+  string | null,
+  string,
+  string,
+  string,
+  string,
+  string | null,
+  string | null,
+  unknown,
+  unknown,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string,
+  string | null,
+];
+
+function toEvent(r: unknown[], at: number): StoredEvent | null {
+  const c = (at === 0 ? r : r.slice(at)) as EventCells;
+  if (c[0] === null) return null;
+  return {
+    seq: c[0],
+    occurredAt: isoFromPgUtc(c[1]),
+    actorId: c[2],
+    actorName: c[3],
+    actorRole: c[4],
+    action: c[5],
+    entityType: c[6],
+    entityId: c[7],
+    studyId: c[8],
+    before: c[9],
+    after: c[10],
+    reason: c[11],
+    requestId: c[12],
+    ip: c[13],
+    userAgent: c[14],
+    prevHash: c[15],
+    hash: c[16],
+    xid: c[17],
+  };
+}
+
+/**
+ * One repeatable-read snapshot, printing times in UTC for isoFromPgUtc, with no statement timeout
+ * (a batch of a long walk may outlast a request's). The caller commits or rolls back.
+ */
+export async function beginLogSnapshot(client: ClientBase, readOnly: boolean): Promise<void> {
+  await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ${readOnly ? ' READ ONLY' : ''}`);
+  await client.query(`SET LOCAL TIME ZONE 'UTC'`);
+  await client.query(`SET LOCAL DateStyle = 'ISO, YMD'`);
+  await client.query('SET LOCAL statement_timeout = 0');
+}
+
+function stream<R>(
+  client: ClientBase,
+  text: string,
+  values: unknown[],
+  toRow: (cells: unknown[]) => R,
+  onRow: (row: R) => void,
+): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    let count = 0;
+    const config: QueryArrayConfig = { text, values, rowMode: 'array', types: LOG_TYPES };
+    const query = new Query<unknown[]>(config);
+    Object.assign(query, { query_timeout: BATCH_READ_TIMEOUT_MS });
+    query.on('row', (cells: unknown[]) => {
+      count++;
+      onRow(toRow(cells));
+    });
+    query.on('error', reject);
+    query.on('end', () => resolve(count));
+    void client.query(query);
+  });
+}
+
+/**
+ * Streams leaves from ≤ leaf_index < to, at most `limit`, with their events, to `onRow` one at a
+ * time as pg parses them: nothing is collected, so memory stays flat over a million leaves.
+ */
+export function eachLeaf(
+  client: ClientBase,
+  from: number,
+  to: number,
+  limit: number,
+  onRow: (row: LeafRow) => void,
+): Promise<number> {
+  return stream(
+    client,
+    LEAVES_SQL,
+    [from, to, limit],
+    (cells) => ({
+      leafIndex: Number(cells[0]),
+      leafHash: cells[1] as Buffer,
+      seq: String(cells[2]),
+      event: toEvent(cells, 3),
+    }),
+    onRow,
+  );
+}
+
+/** Chained (pre-log) events after `afterSeq`, in seq order: the log's first leaves. */
+export async function chainedEventsAfter(
+  client: ClientBase,
+  afterSeq: number,
+  limit: number,
+): Promise<StoredEvent[]> {
+  const events: StoredEvent[] = [];
+  await stream(
+    client,
+    CHAINED_SQL,
+    [afterSeq, limit],
+    (cells) => toEvent(cells, 0),
+    (event) => {
+      if (event) events.push(event);
+    },
+  );
+  return events;
+}

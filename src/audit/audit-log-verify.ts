@@ -1,0 +1,315 @@
+import { KeyObject } from 'node:crypto';
+import { Checkpoint, checkpointSignatureValid } from './audit-checkpoint';
+import { eventLeafHash, GENESIS_HASH, storedEventHash } from './audit-hash';
+import { LeafRow } from './audit-log-reader';
+import { MerkleFrontier } from './merkle';
+
+/** Where the old hash chain ends: it became the log's first `chainedEvents` leaves. */
+export interface LogOrigin {
+  chainedEvents: number;
+  chainLastHash: string;
+}
+
+/** The first thing found wrong, at a leaf (and the event it names, when there is one). */
+export interface LeafFinding {
+  leaf: number;
+  seq?: number;
+  reason: string;
+}
+
+/** What the verifier remembers of a leaf to check it against its neighbour in another segment. */
+export interface LeafKey {
+  leaf: number;
+  seq: string;
+  xid: string | null;
+  prevHash: string | null;
+  hash: string;
+}
+
+export interface LeafSegmentResult {
+  from: number;
+  to: number;
+  /** Leaves recomputed and found sound, before the first finding. */
+  checked: number;
+  broken?: LeafFinding;
+  first?: LeafKey;
+  last?: LeafKey;
+}
+
+/** Streams leaves from ≤ index < to, at most limit, in order; resolves with how many. */
+export type LeafSource = (
+  from: number,
+  to: number,
+  limit: number,
+  onRow: (row: LeafRow) => void,
+) => Promise<number>;
+
+/** Rows per query: bounds only the work wasted after a break, since rows are never kept. */
+export const LEAF_BATCH = 100_000;
+
+const keyOf = (row: LeafRow): LeafKey | undefined =>
+  row.event
+    ? {
+        leaf: row.leafIndex,
+        seq: row.event.seq,
+        xid: row.event.xid,
+        prevHash: row.event.prevHash,
+        hash: row.event.hash,
+      }
+    : undefined;
+
+/** (xid, seq) order of sealed events; chained events (no xid) come before all of them. */
+export function commitOrderLess(a: LeafKey, b: LeafKey): boolean {
+  if (a.xid === null || b.xid === null) return a.xid === null && b.xid !== null;
+  const ax = BigInt(a.xid);
+  const bx = BigInt(b.xid);
+  return ax < bx || (ax === bx && BigInt(a.seq) < BigInt(b.seq));
+}
+
+/**
+ * Checks one leaf against the one before it (undefined at a segment's start). Chained events
+ * must be the old chain, in seq order, each linking to the previous; newer events must carry the
+ * leaf hash they were sealed with and follow commit order.
+ */
+export function checkNeighbours(
+  prev: LeafKey | undefined,
+  next: LeafKey,
+  origin: LogOrigin,
+): LeafFinding | undefined {
+  const seq = Number(next.seq);
+  if (next.leaf < origin.chainedEvents) {
+    if (next.xid !== null || seq !== next.leaf + 1) {
+      return {
+        leaf: next.leaf,
+        seq,
+        reason: `leaf ${next.leaf} should hold chained event ${next.leaf + 1}, not event ${seq}`,
+      };
+    }
+    const expected = next.leaf === 0 ? GENESIS_HASH : prev?.hash;
+    if (expected !== undefined && next.prevHash !== expected) {
+      return {
+        leaf: next.leaf,
+        seq,
+        reason: `event ${seq} does not link to the hash of event ${seq - 1}`,
+      };
+    }
+    if (next.leaf === origin.chainedEvents - 1 && next.hash !== origin.chainLastHash) {
+      return { leaf: next.leaf, seq, reason: `event ${seq} is not where the old chain ended` };
+    }
+    return undefined;
+  }
+  if (next.xid === null) {
+    return { leaf: next.leaf, seq, reason: `leaf ${next.leaf} holds an event without its xid` };
+  }
+  if (prev && prev.leaf >= origin.chainedEvents && !commitOrderLess(prev, next)) {
+    return {
+      leaf: prev.leaf,
+      seq: Number(prev.seq),
+      reason: `leaves ${prev.leaf} and ${next.leaf} are out of commit order (reordered)`,
+    };
+  }
+  return undefined;
+}
+
+/** Recomputes each leaf of from..to-1 from its event's stored contents. */
+export async function checkLeafSegment(
+  source: LeafSource,
+  from: number,
+  to: number,
+  origin: LogOrigin,
+  batchSize = LEAF_BATCH,
+): Promise<LeafSegmentResult> {
+  const result: LeafSegmentResult = { from, to, checked: 0 };
+  let expected = from;
+  let prev: LeafKey | undefined;
+  const check = (row: LeafRow): void => {
+    if (result.broken) return; // the rest of a batch after a finding is only drained
+    const finding = checkRow(row, expected, prev, origin);
+    if (finding) {
+      result.broken = finding;
+      // A pair out of order is reported at its first leaf, already counted as checked.
+      result.checked = Math.max(0, finding.leaf - from);
+      return;
+    }
+    const key = keyOf(row) as LeafKey;
+    result.first ??= key;
+    result.last = key;
+    prev = key;
+    expected++;
+    result.checked++;
+  };
+  while (!result.broken && expected < to) {
+    const count = await source(expected, to, batchSize, check);
+    if (count === 0) break;
+  }
+  if (!result.broken && expected < to) {
+    result.broken = { leaf: expected, reason: `leaf ${expected} is missing` };
+  }
+  return result;
+}
+
+function checkRow(
+  row: LeafRow,
+  expected: number,
+  prev: LeafKey | undefined,
+  origin: LogOrigin,
+): LeafFinding | undefined {
+  if (row.leafIndex !== expected) return { leaf: expected, reason: `leaf ${expected} is missing` };
+  const event = row.event;
+  const seq = Number(row.seq);
+  if (!event) {
+    return { leaf: expected, seq, reason: `event ${seq} of leaf ${expected} is missing (deleted)` };
+  }
+  const leaf = eventLeafHash(event);
+  if (!leaf.equals(row.leafHash)) {
+    return {
+      leaf: expected,
+      seq,
+      reason: `event ${seq} does not match leaf ${expected} (contents altered)`,
+    };
+  }
+  const chained = expected < origin.chainedEvents;
+  const own = chained
+    ? event.prevHash !== null && storedEventHash(event, event.prevHash) === event.hash
+    : event.prevHash === null && event.hash === leaf.toString('hex');
+  if (!own) {
+    return { leaf: expected, seq, reason: `event ${seq} does not match its stored hash` };
+  }
+  return checkNeighbours(prev, keyOf(row) as LeafKey, origin);
+}
+
+/** What one walk over all the segments would have found first. */
+export function combineLeafSegments(
+  segments: LeafSegmentResult[],
+  origin: LogOrigin,
+): { checked: number; broken?: LeafFinding } {
+  let checked = 0;
+  let last: LeafKey | undefined;
+  for (const segment of segments) {
+    if (segment.first) {
+      const finding = checkNeighbours(last, segment.first, origin);
+      if (finding) return { checked: Math.max(0, finding.leaf), broken: finding };
+    }
+    if (segment.broken) return { checked: checked + segment.checked, broken: segment.broken };
+    checked += segment.checked;
+    last = segment.last ?? last;
+  }
+  return { checked };
+}
+
+export interface CheckpointFinding {
+  /** The first leaf the failing checkpoint covers that the one before it did not. */
+  fromLeaf: number;
+  toLeaf: number;
+  reason: string;
+}
+
+export interface OutsideCheckpointResult {
+  treeSize: number;
+  rootHash: string;
+  consistent: boolean;
+  reason?: string;
+}
+
+/**
+ * Rebuilds the tree from the stored leaf hashes in order and checks each signed checkpoint (and
+ * any checkpoint an auditor holds outside) against it: same root at its size, signed by this
+ * log's key. Feed it every leaf hash, then call finish.
+ */
+export class TreeCheck {
+  private readonly frontier = new MerkleFrontier();
+  private readonly stored: Checkpoint[];
+  private readonly outside: Checkpoint[];
+  private storedAt = 0;
+  private outsideAt = 0;
+  private lastGoodStored = 0;
+  private lastGoodOutside = 0;
+  finding?: CheckpointFinding;
+  outsideFinding?: CheckpointFinding;
+  readonly outsideResults: OutsideCheckpointResult[] = [];
+
+  constructor(
+    private readonly publicKey: KeyObject,
+    private readonly keyId: string,
+    stored: Checkpoint[],
+    outside: Checkpoint[] = [],
+  ) {
+    this.stored = [...stored].sort((a, b) => a.treeSize - b.treeSize);
+    this.outside = [...outside].sort((a, b) => a.treeSize - b.treeSize);
+    this.atSize();
+  }
+
+  get size(): number {
+    return this.frontier.size;
+  }
+
+  add(leafHash: Buffer): void {
+    this.frontier.append(leafHash);
+    this.atSize();
+  }
+
+  /** After the last leaf: checkpoints beyond it cover leaves that are gone. */
+  finish(): void {
+    const size = this.frontier.size;
+    for (; this.storedAt < this.stored.length; this.storedAt++) {
+      const cp = this.stored[this.storedAt];
+      this.finding ??= {
+        fromLeaf: size,
+        toLeaf: cp.treeSize,
+        reason: `checkpoint ${cp.treeSize} covers leaves from ${size} on that are gone`,
+      };
+    }
+    for (; this.outsideAt < this.outside.length; this.outsideAt++) {
+      const cp = this.outside[this.outsideAt];
+      const reason = `the log has ${size} leaves, fewer than checkpoint ${cp.treeSize} held outside`;
+      this.outsideResults.push({ ...pick(cp), consistent: false, reason });
+      this.outsideFinding ??= { fromLeaf: size, toLeaf: cp.treeSize, reason };
+    }
+  }
+
+  private atSize(): void {
+    const size = this.frontier.size;
+    let root: Buffer | undefined;
+    const rootHex = () => (root ??= this.frontier.root()).toString('hex');
+    while (this.storedAt < this.stored.length && this.stored[this.storedAt].treeSize === size) {
+      const cp = this.stored[this.storedAt++];
+      const problem = this.problem(cp, rootHex());
+      if (problem && !this.finding) {
+        this.finding = {
+          fromLeaf: this.lastGoodStored,
+          toLeaf: size,
+          reason: `checkpoint ${size}: ${problem}`,
+        };
+      } else if (!problem) {
+        this.lastGoodStored = size;
+      }
+    }
+    while (this.outsideAt < this.outside.length && this.outside[this.outsideAt].treeSize === size) {
+      const cp = this.outside[this.outsideAt++];
+      const problem = this.problem(cp, rootHex());
+      const reason = problem ? `checkpoint ${size} held outside: ${problem}` : undefined;
+      this.outsideResults.push({
+        ...pick(cp),
+        consistent: !problem,
+        ...(reason ? { reason } : {}),
+      });
+      if (reason && !this.outsideFinding) {
+        this.outsideFinding = { fromLeaf: this.lastGoodOutside, toLeaf: size, reason };
+      } else if (!problem) {
+        this.lastGoodOutside = size;
+      }
+    }
+  }
+
+  private problem(cp: Checkpoint, rootHex: string): string | undefined {
+    if (cp.keyId !== this.keyId || !checkpointSignatureValid(this.publicKey, cp)) {
+      return `not signed by this log's key (${this.keyId})`;
+    }
+    if (cp.rootHash !== rootHex) {
+      return 'the leaves no longer give its root (history was rewritten)';
+    }
+    return undefined;
+  }
+}
+
+const pick = (cp: Checkpoint) => ({ treeSize: cp.treeSize, rootHash: cp.rootHash });

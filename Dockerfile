@@ -30,6 +30,9 @@ RUN mkdir -p /data/photos && chown -R node:node /data
 USER node
 EXPOSE 3000
 VOLUME ["/data/photos"]
+# Readiness (Postgres, Redis, photo store). A worker (SALT_ROLE=worker) answers it on
+# WORKER_HEALTH_PORT, which it must then be given. Kubernetes ignores this line: point its
+# livenessProbe at /api/v1/health/live and its readinessProbe at /api/v1/health/ready.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=5 \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/v1/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+  CMD node -e "const w=process.env.SALT_ROLE==='worker';fetch('http://127.0.0.1:'+(w?process.env.WORKER_HEALTH_PORT:process.env.PORT||3000)+'/api/v1/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 CMD ["node", "dist/main.js"]

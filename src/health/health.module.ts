@@ -1,6 +1,12 @@
 import { Module } from '@nestjs/common';
+import { StorageModule } from '../storage/storage.module';
 import { HealthController } from './health.controller';
 import { HealthService } from './health.service';
+import { WorkerHealthServer } from './worker-health.server';
 
-@Module({ controllers: [HealthController], providers: [HealthService] })
+@Module({
+  imports: [StorageModule],
+  controllers: [HealthController],
+  providers: [HealthService, WorkerHealthServer],
+})
 export class HealthModule {}

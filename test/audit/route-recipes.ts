@@ -220,6 +220,24 @@ export const ROUTE_RECIPES: Record<string, Recipe> = {
     );
     return AuditAction.ReadSubmitted;
   },
+  'POST /studies/{id}/lock': async ({ make, mark }) => {
+    const admin = await make.admin();
+    const studyId = await newStudy(admin);
+    await mark();
+    await expectStatus(admin.post(`/studies/${studyId}/lock`, { reason: 'Interim analysis' }), 200);
+    return AuditAction.StudyLocked;
+  },
+  'POST /studies/{id}/unlock': async ({ make, mark }) => {
+    const admin = await make.admin();
+    const studyId = await newStudy(admin);
+    await expectStatus(admin.post(`/studies/${studyId}/lock`, { reason: 'Interim analysis' }), 200);
+    await mark();
+    await expectStatus(
+      admin.post(`/studies/${studyId}/unlock`, { reason: 'Files delivered' }),
+      200,
+    );
+    return AuditAction.StudyUnlocked;
+  },
   'POST /reads/{id}/reopen': async ({ t, make, mark }) => {
     const { team, tasks } = await setIn(t, make, 'final');
     await mark();

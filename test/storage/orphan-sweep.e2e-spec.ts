@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { PhotoSetsService } from '../../src/photo-sets/photo-sets.service';
 import { QueueProducer } from '../../src/queue/queue.producer';
 import { QueueName } from '../../src/queue/queue-names';
+import { ReconcileProcessor } from '../../src/queue/reconcile.job';
 import { OrphanSweeper } from '../../src/storage/orphan-sweeper';
 import { newStorageKey, PHOTO_STORAGE, PhotoStorage } from '../../src/storage/photo-storage';
 import { SWEEP_SCHEDULE_ID } from '../../src/storage/sweep-storage.job';
@@ -101,9 +102,14 @@ describe.each(BACKENDS)('orphan sweep on %s storage', (kind) => {
     expect(await exists(orphan)).toBe(false);
   });
 
-  it('runs on a schedule in the worker processes', async () => {
+  it('runs on a schedule in the worker processes, which the reconciler restores if Redis lost it', async () => {
     const producer = t.app.get(QueueProducer, { strict: false });
     const queue = producer.queue(QueueName.SweepStorage);
+    expect(await queue.getJobScheduler(SWEEP_SCHEDULE_ID)).toBeTruthy();
+    await queue.removeJobScheduler(SWEEP_SCHEDULE_ID);
+    expect(await queue.getJobScheduler(SWEEP_SCHEDULE_ID)).toBeFalsy();
+    const reconciled = await t.app.get(ReconcileProcessor, { strict: false }).process();
+    expect(reconciled['storage-sweep-schedule']).toBe(1);
     expect(await queue.getJobScheduler(SWEEP_SCHEDULE_ID)).toBeTruthy();
   });
 });

@@ -343,7 +343,7 @@ export class AdjudicationRepository {
       PAIR_AWAITING,
       `SELECT s.id AS photo_set_id, array_agg(r.id ORDER BY t.slot) AS read_ids
          FROM photo_sets s
-         JOIN read_tasks t ON t.photo_set_id = s.id AND t.status = 'submitted'
+         JOIN read_tasks t ON t.photo_set_id = s.id AND t.status = 'submitted' AND t.kind = 'live'
          JOIN reads r ON r.read_task_id = t.id AND r.version = t.version
         WHERE s.status = 'reading' AND ($1::uuid IS NULL OR s.study_id = $1)
         GROUP BY s.id HAVING count(*) = 2`,

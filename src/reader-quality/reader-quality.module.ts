@@ -5,7 +5,9 @@ import { PhotoSetsModule } from '../photo-sets/photo-sets.module';
 import { StudiesModule } from '../studies/studies.module';
 import { QualificationService } from './qualification.service';
 import { ReaderQualityController } from './reader-quality.controller';
+import { ReaderQualityReconciler } from './reader-quality.reconciler';
 import { ReaderQualityRepository } from './reader-quality.repository';
+import { RereadsService } from './rereads.service';
 
 /**
  * Reader quality (issue 12): calibration sets and qualification, blinded re-reads, intra-rater
@@ -15,7 +17,12 @@ import { ReaderQualityRepository } from './reader-quality.repository';
 @Module({
   imports: [AuditModule, EventsModule, PhotoSetsModule, StudiesModule],
   controllers: [ReaderQualityController],
-  providers: [ReaderQualityRepository, QualificationService],
-  exports: [QualificationService],
+  providers: [
+    ReaderQualityRepository,
+    QualificationService,
+    RereadsService,
+    ReaderQualityReconciler,
+  ],
+  exports: [QualificationService, RereadsService],
 })
 export class ReaderQualityModule {}

@@ -54,6 +54,21 @@ const ROUND_OUTCOME = {
   referenceSalt: column.numeric(),
 };
 const ID = { id: column.text() };
+const FINAL_SET_READS = {
+  photoSetId: column.text(),
+  raterIds: column.json<string[]>(),
+  readIds: column.json<string[]>(),
+  submittedAt: column.json<Date[]>(),
+};
+export type FinalSetReads = Row<typeof FINAL_SET_READS>;
+const REREAD_PAIR = {
+  raterId: column.text(),
+  photoSetId: column.text(),
+  first: column.numeric(),
+  second: column.numeric(),
+  submittedAt: column.timestamp(),
+};
+export type RereadPairRow = Row<typeof REREAD_PAIR>;
 const RATER = { raterId: column.text() };
 
 /**
@@ -374,6 +389,112 @@ export class ReaderQualityRepository {
         WHERE t.id = $1 AND t.rater_id = $2 AND t.kind = 'calibration'
           AND t.status = 'submitted'`,
       [readTaskId, raterId],
+    );
+  }
+
+  // ---- re-reads ------------------------------------------------------------------------------
+
+  /** Final live sets of the study with no re-read yet, with each current read of the pair. */
+  async finalSetsWithoutReread(tx: EntityManager, studyId: string): Promise<FinalSetReads[]> {
+    return rows(
+      tx,
+      FINAL_SET_READS,
+      `SELECT s.id AS photo_set_id, array_agg(r.rater_id ORDER BY t.slot) AS rater_ids,
+              array_agg(r.id ORDER BY t.slot) AS read_ids,
+              array_agg(r.submitted_at ORDER BY t.slot) AS submitted_at
+         FROM photo_sets s
+         JOIN read_tasks t ON t.photo_set_id = s.id AND t.kind = 'live' AND t.status = 'submitted'
+         JOIN reads r ON r.read_task_id = t.id AND r.version = t.version
+        WHERE s.study_id = $1 AND s.status = 'final'
+          AND NOT EXISTS (SELECT 1 FROM rereads x WHERE x.photo_set_id = s.id)
+        GROUP BY s.id ORDER BY s.id`,
+      [studyId],
+    );
+  }
+
+  /** Reads the rater submitted in the study after `since` (any kind: all of them fill the washout). */
+  async readsSince(
+    tx: EntityManager,
+    studyId: string,
+    raterId: string,
+    since: Date,
+  ): Promise<number> {
+    const row = await oneRow(
+      tx,
+      { count: column.count() },
+      `SELECT count(*) AS count FROM reads r JOIN read_tasks t ON t.id = r.read_task_id
+        WHERE t.study_id = $1 AND r.rater_id = $2 AND r.submitted_at > $3`,
+      [studyId, raterId, since],
+    );
+    return row.count;
+  }
+
+  /** Active rater members of the study (re-read by someone who left is not possible). */
+  async activeRaters(tx: EntityManager, studyId: string): Promise<Set<string>> {
+    const found = await rows(
+      tx,
+      RATER,
+      `SELECT m.user_id AS rater_id FROM study_members m JOIN users u ON u.id = m.user_id
+        WHERE m.study_id = $1 AND 'rater' = ANY(m.roles) AND 'rater' = ANY(u.roles) AND u.active`,
+      [studyId],
+    );
+    return new Set(found.map((row) => row.raterId));
+  }
+
+  /** Records a scheduled re-read; false when the set already has one. */
+  async insertReread(
+    tx: EntityManager,
+    reread: {
+      photoSetId: string;
+      studyId: string;
+      raterId: string;
+      originalReadId: string;
+      readTaskId: string;
+    },
+  ): Promise<boolean> {
+    return changed(
+      tx,
+      `INSERT INTO rereads (photo_set_id, study_id, rater_id, original_read_id, read_task_id)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (photo_set_id) DO NOTHING RETURNING photo_set_id`,
+      [reread.photoSetId, reread.studyId, reread.raterId, reread.originalReadId, reread.readTaskId],
+    );
+  }
+
+  async hasReread(tx: EntityManager, photoSetId: string): Promise<boolean> {
+    const found = await firstRow(
+      tx,
+      ID,
+      `SELECT photo_set_id AS id FROM rereads WHERE photo_set_id = $1`,
+      [photoSetId],
+    );
+    return found !== null;
+  }
+
+  /** Studies whose charter asks for re-reads. */
+  async studiesWithRereads(): Promise<string[]> {
+    const found = await rows(
+      this.dataSource.manager,
+      ID,
+      `SELECT id FROM studies
+        WHERE coalesce((settings -> 'readerQuality' ->> 'rereadShare')::float8, 0) > 0`,
+    );
+    return found.map((row) => row.id);
+  }
+
+  /** Each submitted re-read with the rater's first read of the same set. */
+  async rereadPairs(studyId: string): Promise<Row<typeof REREAD_PAIR>[]> {
+    return rows(
+      this.dataSource.manager,
+      REREAD_PAIR,
+      `SELECT x.rater_id, x.photo_set_id, o.salt AS first, r.salt AS second,
+              r.submitted_at
+         FROM rereads x
+         JOIN reads o ON o.id = x.original_read_id
+         JOIN read_tasks t ON t.id = x.read_task_id AND t.status = 'submitted'
+         JOIN reads r ON r.read_task_id = t.id AND r.version = t.version
+        WHERE x.study_id = $1
+        ORDER BY x.rater_id, r.submitted_at`,
+      [studyId],
     );
   }
 }

@@ -71,6 +71,7 @@ export class DatasetsRepository {
            SELECT salt, source FROM final_scores
             WHERE photo_set_id = s.id ORDER BY version DESC LIMIT 1
          ) f ON s.status = 'final'
+        WHERE NOT EXISTS (SELECT 1 FROM calibration_sets c WHERE c.photo_set_id = s.id)
         ORDER BY p.code, s.id`,
       [studyId, after, last],
     );
@@ -96,7 +97,7 @@ export class DatasetsRepository {
               r.score_right AS right, r.submitted_at
          FROM page p
          JOIN photo_sets s ON s.subject_id = p.id
-         JOIN read_tasks t ON t.photo_set_id = s.id AND t.status = 'submitted'
+         JOIN read_tasks t ON t.photo_set_id = s.id AND t.status = 'submitted' AND t.kind = 'live'
          JOIN reads r ON r.read_task_id = t.id AND r.version = t.version
         WHERE NOT $4::boolean OR s.status = 'final'
         ORDER BY p.code, s.id, t.slot`,
@@ -110,7 +111,7 @@ export class DatasetsRepository {
       this.dataSource.manager,
       { raterId: column.text() },
       `SELECT r.rater_id FROM reads r JOIN read_tasks t ON t.id = r.read_task_id
-        WHERE t.study_id = $1
+        WHERE t.study_id = $1 AND t.kind = 'live'
         GROUP BY r.rater_id ORDER BY min(r.submitted_at), r.rater_id`,
       [studyId],
     );
@@ -121,7 +122,9 @@ export class DatasetsRepository {
     const row = await oneRow(
       this.dataSource.manager,
       { count: column.count() },
-      `SELECT count(*) AS count FROM photo_sets WHERE study_id = $1`,
+      `SELECT count(*) AS count FROM photo_sets s
+        WHERE s.study_id = $1
+          AND NOT EXISTS (SELECT 1 FROM calibration_sets c WHERE c.photo_set_id = s.id)`,
       [studyId],
     );
     return row.count;

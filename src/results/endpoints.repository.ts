@@ -31,7 +31,9 @@ export class EndpointsRepository {
          FROM photo_sets s
          JOIN subjects sub ON sub.id = s.subject_id
          LEFT JOIN final_scores f ON f.photo_set_id = s.id AND s.status = 'final'
-        WHERE s.study_id = $1`,
+        WHERE s.study_id = $1
+          -- Calibration sets (reader-quality/) qualify raters; they are never endpoint values.
+          AND NOT EXISTS (SELECT 1 FROM calibration_sets c WHERE c.photo_set_id = s.id)`,
       [studyId],
     );
     return latestVersions(found);

@@ -60,6 +60,8 @@ export class ResultsRepository {
               to_char(s.visit_date, 'YYYY-MM-DD') AS visit_date, s.status
          FROM photo_sets s JOIN subjects sub ON sub.id = s.subject_id
         WHERE s.study_id = $1
+          -- Calibration sets (reader-quality/) qualify raters; they are never results.
+          AND NOT EXISTS (SELECT 1 FROM calibration_sets c WHERE c.photo_set_id = s.id)
         ORDER BY sub.code, s.visit_date NULLS LAST, s.visit, s.id`,
       [studyId],
     );
@@ -76,7 +78,7 @@ export class ResultsRepository {
          FROM read_tasks t
          JOIN reads r ON r.read_task_id = t.id AND r.version = t.version
          JOIN users u ON u.id = r.rater_id
-        WHERE t.study_id = $1 AND t.status = 'submitted'`,
+        WHERE t.study_id = $1 AND t.status = 'submitted' AND t.kind = 'live'`,
       [studyId],
     );
   }

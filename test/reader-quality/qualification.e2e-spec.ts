@@ -10,12 +10,19 @@ import {
 } from '../support/factories';
 import { AssignmentService } from '../../src/reads/assignment.service';
 import { startTestApp, TestApp } from '../support/test-app';
-import { calibrationSet, raterInStudy, readCalibration, tasksOfRater } from './quality-fixtures';
+import {
+  calibrationSet,
+  charter,
+  raterInStudy,
+  readCalibration,
+  tasksOfRater,
+} from './quality-fixtures';
 
-const QUALIFICATION = {
-  maxDifference: 10,
-  readerQuality: { qualificationSetCount: 2, passMaxMeanAbsError: 5, passMinWithinPercent: 80 },
-};
+const QUALIFICATION = charter({
+  qualificationSetCount: 2,
+  passMaxMeanAbsError: 5,
+  passMinWithinPercent: 80,
+});
 
 describe('reader quality: qualification before live reads', () => {
   let t: TestApp;
@@ -147,7 +154,7 @@ describe('reader quality: qualification before live reads', () => {
   });
 
   it('a set already read live cannot become a calibration set; a calibration set is never read live', async () => {
-    const study = await createStudy(admin, { readerQuality: { qualificationSetCount: 0 } });
+    const study = await createStudy(admin, charter({ qualificationSetCount: 0 }));
     await raterInStudy(make, admin, study.id);
     await raterInStudy(make, admin, study.id);
     const liveSet = await insertReadySet(t, study.id, 'LV-1', 'v1');

@@ -62,7 +62,7 @@ export class OrphanSweeper {
       }
     }
     await this.removeUnreferenced(batch, result);
-    if (result.deleted) this.logger.log({ result }, 'removed orphaned storage objects');
+    if (result.deleted) this.logger.log({ msg: 'removed orphaned storage objects', result });
     return result;
   }
 
@@ -77,7 +77,7 @@ export class OrphanSweeper {
       // Keys are random and say nothing about the photo, so naming them is safe and lets an
       // operator match a deletion to a backup.
       await this.storage.delete(key);
-      this.logger.log({ key }, 'removed an orphaned storage object');
+      this.logger.log({ msg: 'removed an orphaned storage object', key });
       result.deleted++;
     }
   }

@@ -91,7 +91,7 @@ const logger = new Logger('PhotoStorage');
 export async function deleteQuietly(storage: PhotoStorage, keys: readonly string[]): Promise<void> {
   for (const key of keys) {
     await storage.delete(key).catch((error: unknown) => {
-      logger.warn({ err: error, key }, 'could not delete a stored file');
+      logger.warn({ msg: 'could not delete a stored file', err: error, key });
     });
   }
 }

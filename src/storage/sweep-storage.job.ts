@@ -1,5 +1,5 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { QueueProducer } from '../queue/queue.producer';
@@ -15,6 +15,8 @@ export const SWEEP_SCHEDULE_ID = 'sweep-storage-every-interval';
  */
 @Processor(QueueName.SweepStorage)
 export class SweepStorageProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger(SweepStorageProcessor.name);
+
   constructor(
     private readonly sweeper: OrphanSweeper,
     private readonly producer: QueueProducer,
@@ -47,7 +49,14 @@ export class SweepStorageProcessor extends WorkerHost implements OnApplicationBo
     );
   }
 
-  process(): Promise<SweepResult> {
-    return this.sweeper.sweep();
+  async process(): Promise<SweepResult> {
+    try {
+      return await this.sweeper.sweep();
+    } catch (error) {
+      // Logged for the operator, then left to BullMQ, which records the failed job; the next
+      // interval tries again.
+      this.logger.error({ msg: 'the storage sweep failed', err: error });
+      throw error;
+    }
   }
 }

@@ -23,6 +23,7 @@ const {
 } = require('./bench-support.cjs');
 const { runLoad, send } = require('./http-load.cjs');
 const { secretDigest } = require('../dist/auth/secret-token');
+const { hashPassword } = require('../dist/auth/password');
 const { sealingLatencies } = require('./sealing.cjs');
 
 const SUBMITS = Number(process.argv[2] ?? 4000);
@@ -30,6 +31,8 @@ const CLIENTS = Number(process.argv[3] ?? 50);
 const WARMUP_PER_CLIENT = 4;
 const ADJUDICATIONS = 100;
 const API = '/api/v1';
+// Reads are signed (Part 11): the password is re-entered at the first signing of a session.
+const PASSWORD = 'bench-password-2026';
 
 /** Raters, an adjudicator, sessions, and two assigned tasks on every set, straight in SQL. */
 async function seed(db) {
@@ -40,11 +43,12 @@ async function seed(db) {
   const [{ id: studyId }] = await db.query(
     `INSERT INTO studies (code, title) VALUES ('BENCH', 'Bench') RETURNING id`,
   );
+  const passwordHash = await hashPassword(PASSWORD);
   const raters = await db.query(
     `INSERT INTO users (email, name, password_hash, roles)
-     SELECT 'rater' || g || '@bench.test', 'Rater ' || g, 'x', '{rater}'
+     SELECT 'rater' || g || '@bench.test', 'Rater ' || g, $2, '{rater}'
        FROM generate_series(0, $1::int - 1) g ORDER BY g RETURNING id`,
-    [CLIENTS],
+    [CLIENTS, passwordHash],
   );
   const [adjudicator] = await db.query(
     `INSERT INTO users (email, name, password_hash, roles)
@@ -95,7 +99,8 @@ async function seed(db) {
 function scoresFor(task) {
   const base = (parseInt(task.photo_set_id.slice(0, 4), 16) % 90) + 2;
   const v = task.slot === 1 ? base : base + 1;
-  return { top: v, back: v, left: v, right: v };
+  // The password is checked only when signing needs it (the session's first signing).
+  return { top: v, back: v, left: v, right: v, password: PASSWORD };
 }
 
 async function floorRun(databaseUrl, db) {
@@ -288,7 +293,7 @@ async function adjudicationVisibility(db, origin, seeded) {
       method: 'POST',
       path: `${API}/reads/${second.id}/score`,
       headers: { cookie: `salt_session=${seeded.tokens[raterIndex.get(second.rater_id)]}` },
-      body: { top: 60, back: 60, left: 60, right: 60 },
+      body: { top: 60, back: 60, left: 60, right: 60, password: PASSWORD },
     });
     if (answer.status !== 201) throw new Error(`second read answered ${answer.status}`);
     for (;;) {

@@ -118,6 +118,9 @@ type PhotoSetQuery = Omit<QueryOf<paths['/api/v1/studies/{id}/photo-sets']['get'
 };
 type UploadPhotoSetBody = components['schemas']['UploadPhotoSetBodyDto'];
 type ImportArchiveBody = components['schemas']['ImportArchiveBodyDto'];
+type ReplacementBody = components['schemas']['ReplacementBodyDto'];
+type NotEvaluableViews = components['schemas']['NotEvaluableViewsDto'];
+type NotEvaluableRead = Omit<components['schemas']['ReadSubmissionDto'], 'password'>;
 type AuditExportFormat = NonNullable<QueryOf<paths['/api/v1/audit/export']['get']>['format']>;
 /** The analysis datasets the document lists ("adsalt", "adread"), one per path. */
 type DatasetNameOf<Path> = Path extends `/api/v1/studies/{id}/datasets/${infer Name}.csv`
@@ -232,6 +235,34 @@ export const api = {
     settle(client.GET('/api/v1/adjudications/{id}', { params: { path: { id } } })),
   decide: (id: string, body: Decision) =>
     settle(client.POST('/api/v1/adjudications/{id}/decision', { params: { path: { id } }, body })),
+
+  // Image queries: a reader's not-evaluable answer, and the coordinator's list and answers.
+  raiseReadQuery: (id: string, body: NotEvaluableRead) =>
+    settle(client.POST('/api/v1/reads/{id}/score', { params: { path: { id } }, body })),
+  raiseAdjudicationQuery: (id: string, notEvaluable: NotEvaluableViews) =>
+    settle(
+      client.POST('/api/v1/adjudications/{id}/decision', {
+        params: { path: { id } },
+        body: { notEvaluable },
+      }),
+    ),
+  studyQueries: (studyId: string, status?: 'open' | 'answered') =>
+    settle(
+      client.GET('/api/v1/studies/{id}/queries', {
+        params: { path: { id: studyId }, query: { status } },
+      }),
+    ),
+  photoSetQueries: (id: string) =>
+    settle(client.GET('/api/v1/photo-sets/{id}/queries', { params: { path: { id } } })),
+  confirmQuery: (id: string, comment: string) =>
+    settle(client.POST('/api/v1/queries/{id}/confirm', { params: { path: { id } }, body: { comment } })),
+  replaceQueryImages: (id: string, form: FormData) =>
+    settle(
+      client.POST('/api/v1/queries/{id}/replacement', {
+        params: { path: { id } },
+        body: form as unknown as ReplacementBody,
+      }),
+    ),
 
   audit: (filters: AuditFilters, cursor: string | null, limit = 50) =>
     settle(

@@ -45,10 +45,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Recompute the hash chain and report the first break */
+    /** Rebuild the Merkle tree from the events and check every signed checkpoint */
     get: operations['AuditController_verify'];
     put?: never;
-    post?: never;
+    /** Verify, and say whether the log is still consistent with checkpoints held outside */
+    post: operations['AuditController_verifyAgainst'];
     delete?: never;
     options?: never;
     head?: never;
@@ -64,6 +65,108 @@ export interface paths {
     };
     /** Stream the filtered events as CSV or JSON lines (itself audited) */
     get: operations['AuditController_export'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/audit/checkpoints': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Signed checkpoints, newest first by default, keyset-paged */
+    get: operations['AuditLogController_checkpoints'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/audit/checkpoints/latest': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The latest signed checkpoint: keep it outside the database */
+    get: operations['AuditLogController_latest'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/audit/checkpoints/{treeSize}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The signed checkpoint of one tree size */
+    get: operations['AuditLogController_checkpoint'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/audit/public-key': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The Ed25519 public key that checkpoints are signed with */
+    get: operations['AuditLogController_publicKey'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/audit/proofs/inclusion': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An event's inclusion proof against a checkpoint (the latest by default) */
+    get: operations['AuditLogController_inclusion'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/audit/proofs/consistency': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** That one checkpoint’s tree is a prefix of a later one’s */
+    get: operations['AuditLogController_consistency'];
     put?: never;
     post?: never;
     delete?: never;
@@ -281,6 +384,41 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/studies/{id}/lock': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Whether the study is locked for analysis, since when and why */
+    get: operations['StudyLockController_status'];
+    put?: never;
+    /** Lock the study for analysis (admin): uploads, imports, reads, decisions, queries, corrections and membership changes answer 409 until it is unlocked */
+    post: operations['StudyLockController_lock'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/studies/{id}/unlock': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Unlock the study, with a reason (admin) */
+    post: operations['StudyLockController_unlock'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/studies/{id}/photo-sets': {
     parameters: {
       query?: never;
@@ -435,6 +573,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/reads/{id}/signing': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What signing my submission takes: printed name, meaning, password or not */
+    get: operations['ReadsController_signing'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/reads/{id}/draft': {
     parameters: {
       query?: never;
@@ -461,7 +616,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Submit my scores; the server computes SALT */
+    /** Submit my scores; the server computes SALT. Views named in notEvaluable open an image query instead of a read */
     post: operations['ReadsController_score'];
     delete?: never;
     options?: never;
@@ -554,6 +709,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/adjudications/{id}/signing': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What signing my decision takes: printed name, meaning, password or not */
+    get: operations['AdjudicationController_signing'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/adjudications/{id}/decision': {
     parameters: {
       query?: never;
@@ -563,8 +735,93 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Decide: Read A, Read B or my own read, with a rationale */
+    /** Decide: Read A, Read B or my own read, with a rationale; or name views not evaluable, which opens an image query instead */
     post: operations['AdjudicationController_decide'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/studies/{id}/queries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A study's image queries, newest first, with counts */
+    get: operations['QueriesController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/queries/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One image query (never who raised it) */
+    get: operations['QueriesController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/photo-sets/{id}/queries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A photo set's image queries and its images' versions */
+    get: operations['QueriesController_ofSet'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/queries/{id}/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Answer: the image stands. The set goes back to its readers with the comment */
+    post: operations['QueriesController_confirm'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/queries/{id}/replacement': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Answer with replacement images for queried views: re-encoded in the background; reads of the set are voided and the same pair reads it again */
+    post: operations['QueriesController_replace'];
     delete?: never;
     options?: never;
     head?: never;
@@ -663,8 +920,161 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Liveness and readiness of the database and Redis */
+    /** The database and Redis (prefer /health/ready and /health/live) */
     get: operations['HealthController_check'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/health/live': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Liveness: the process is up (no dependency is checked) */
+    get: operations['HealthController_live'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/health/ready': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Readiness: Postgres, Redis and the photo store all answer */
+    get: operations['HealthController_ready'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/studies/{id}/calibration-sets/{photoSetId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Mark a photo set as a calibration set with its reference read (or change it) */
+    put: operations['ReaderQualityController_markCalibrationSet'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/studies/{id}/calibration-sets': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The study's calibration sets with their reference reads */
+    get: operations['ReaderQualityController_calibrationSets'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/studies/{id}/reader-quality/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My own qualification state in the study */
+    get: operations['ReaderQualityController_mine'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/studies/{id}/reader-quality/raters/{raterId}/rounds': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Give a rater another calibration round (after a failure or a suspension) */
+    post: operations['ReaderQualityController_newRound'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/studies/{id}/reader-quality/raters/{raterId}/grant': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Qualify a rater by hand after review (a reason is required) */
+    post: operations['ReaderQualityController_grant'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/studies/{id}/reader-quality/raters/{raterId}/suspend': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Suspend a rater in the study: no new tasks, open live tasks are handed on */
+    post: operations['ReaderQualityController_suspend'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/reads/{id}/reference': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Training feedback: the reference read of a task just scored, where the study shows it */
+    get: operations['ReaderQualityController_reference'];
     put?: never;
     post?: never;
     delete?: never;
@@ -695,7 +1105,7 @@ export interface components {
     };
     AuditEventDto: {
       /**
-       * @description Position in the chain (a bigint, as a string)
+       * @description The paging cursor (a bigint, as a string)
        * @example 42
        */
       seq: string;
@@ -738,9 +1148,9 @@ export interface components {
       requestId: string | null;
       ip: string | null;
       userAgent: string | null;
-      /** @description Hash of the previous event (hex) */
-      prevHash: string;
-      /** @description SHA-256 of prevHash and this event (hex) */
+      /** @description Events recorded before the log: hash of the previous event (hex); newer events: null */
+      prevHash: string | null;
+      /** @description Events recorded before the log: SHA-256(prevHash + "\n" + canonical JSON); newer events: their leaf hash SHA-256(0x00 || canonical JSON), hex */
       hash: string;
     };
     AuditEventPageDto: {
@@ -748,16 +1158,73 @@ export interface components {
       /** @description Pass as `cursor`; null at the end */
       nextCursor: string | null;
     };
-    VerifyResultDto: {
+    OutsideCheckpointResultDto: {
+      treeSize: number;
+      rootHash: string;
+      consistent: boolean;
+      reason?: string;
+    };
+    LogVerifyResultDto: {
       ok: boolean;
-      /** @description Events recomputed and found sound */
+      /** @description Leaves recomputed from their events and sound */
       checked: number;
-      fromSeq: number;
-      toSeq: number;
+      /** @description Leaves in the log */
+      treeSize: number;
+      /** @description Signed checkpoints checked */
+      checkpoints: number;
+      /** @description Root of the latest checkpoint, when all is sound */
+      rootHash?: string;
+      firstBrokenLeaf?: number;
+      /** @description The event at the first broken leaf */
       firstBrokenSeq?: number;
       reason?: string;
-      /** @description Hash of the last sound event; record it elsewhere */
-      lastHash?: string;
+      /** @description Committed events not sealed yet */
+      unsealed: number;
+      outside?: components['schemas']['OutsideCheckpointResultDto'][];
+    };
+    CheckpointDto: {
+      /** @description Leaves the checkpoint covers */
+      treeSize: number;
+      /** @description RFC 6962 Merkle root, hex */
+      rootHash: string;
+      /** Format: date-time */
+      signedAt: string;
+      /** @description SHA-256 of the public key (SPKI DER), first 16 hex digits */
+      keyId: string;
+      /** @description Ed25519 signature, base64, over "salt-reader audit log v1\n<treeSize>\n<rootHash>\n<signedAt>\n" */
+      signature: string;
+    };
+    VerifyOutsideDto: {
+      /** @description Checkpoints held outside the database (downloaded earlier, or a witness copy) */
+      checkpoints: components['schemas']['CheckpointDto'][];
+    };
+    CheckpointPageDto: {
+      items: components['schemas']['CheckpointDto'][];
+      /** @description Pass as `cursor`; null at the end */
+      nextCursor: string | null;
+    };
+    PublicKeyDto: {
+      /** @enum {string} */
+      algorithm: 'Ed25519';
+      keyId: string;
+      /** @description SubjectPublicKeyInfo, PEM */
+      publicKeyPem: string;
+    };
+    InclusionProofDto: {
+      /** @example 42 */
+      seq: string;
+      leafIndex: number;
+      /** @description SHA-256(0x00 || the event's canonical JSON), hex */
+      leafHash: string;
+      /** @description Audit path, RFC 9162 §2.1.3, hex */
+      proof: string[];
+      checkpoint: components['schemas']['CheckpointDto'];
+    };
+    ConsistencyProofDto: {
+      /** @description Consistency proof, RFC 9162 §2.1.4, hex */
+      proof: string[];
+      first: components['schemas']['CheckpointDto'];
+      second: components['schemas']['CheckpointDto'];
     };
     LoginDto: {
       /** @example admin@example.org */
@@ -866,6 +1333,21 @@ export interface components {
       /** @description Exactly one visit of the schedule is the baseline */
       baseline: boolean;
     };
+    ReaderQualitySettingsDto: {
+      /** @description Calibration sets a new rater reads before live work; 0 turns qualification off */
+      qualificationSetCount?: number;
+      /** @example 5 */
+      passMaxMeanAbsError?: number;
+      /** @example 80 */
+      passMinWithinPercent?: number;
+      trainingFeedback?: boolean;
+      /** @example 0.05 */
+      rereadShare?: number;
+      /** @example 14 */
+      washoutDays?: number;
+      /** @example 20 */
+      washoutReads?: number;
+    };
     StudySettingsDto: {
       /** @example 10 */
       maxDifference?: number;
@@ -881,6 +1363,9 @@ export interface components {
       adjudication?: 'select-or-own' | 'select';
       /** @description The visit schedule, in order, replacing the current one. Uploads and imports then accept only these visits; a visit that already has photo sets cannot be left out */
       visits?: components['schemas']['ScheduledVisitDto'][];
+      readerQuality?: components['schemas']['ReaderQualitySettingsDto'];
+      /** @description Signers re-enter their password at every signing, not only at the first in a session */
+      signatureEverySigning?: boolean;
     };
     CreateStudyDto: {
       /** @example AA-IL2-01 */
@@ -896,6 +1381,22 @@ export interface components {
       plannedDay: number | null;
       baseline: boolean;
     };
+    ReaderQualitySettingsViewDto: {
+      /** @description Calibration sets a new rater reads first; 0 = no qualification */
+      qualificationSetCount: number;
+      /** @description Pass rule: mean absolute SALT error at most this */
+      passMaxMeanAbsError: number;
+      /** @description Pass rule: at least this percent within maxDifference */
+      passMinWithinPercent: number;
+      /** @description The rater sees the reference after each calibration read */
+      trainingFeedback: boolean;
+      /** @description Share (0–1) of final sets read again, blinded */
+      rereadShare: number;
+      /** @description Washout: minimum days between first read and re-read */
+      washoutDays: number;
+      /** @description Washout: minimum other reads in between */
+      washoutReads: number;
+    };
     StudySettingsViewDto: {
       /** @description Discordant when |A − B| exceeds this many SALT points */
       maxDifference: number;
@@ -907,6 +1408,9 @@ export interface components {
       adjudication: 'select-or-own' | 'select';
       /** @description The visit schedule in order; empty when none is set yet (then any visit label is accepted and endpoints use the labels in order of first upload, the first as baseline). Always empty for a caller who only reads blind (rater, adjudicator) */
       visits: components['schemas']['ScheduledVisitViewDto'][];
+      readerQuality: components['schemas']['ReaderQualitySettingsViewDto'];
+      /** @description Signers re-enter their password at every signing, not only at the first in a session */
+      signatureEverySigning: boolean;
     };
     StudyDto: {
       /** Format: uuid */
@@ -950,6 +1454,7 @@ export interface components {
         reading?: number;
         adjudicating?: number;
         final?: number;
+        query?: number;
       } & {
         [key: string]: number;
       };
@@ -970,6 +1475,24 @@ export interface components {
     };
     PutMemberDto: {
       roles: ('rater' | 'adjudicator' | 'coordinator' | 'auditor')[];
+    };
+    StudyLockDto: {
+      locked: boolean;
+      /** Format: uuid */
+      lockId: string | null;
+      /** Format: date-time */
+      lockedAt: string | null;
+      /** @description Who locked it (printed name) */
+      lockedBy: string | null;
+      reason: string | null;
+      /** @description The audit log's head when the study was locked: its latest signed checkpoint {treeSize, rootHash, signedAt} (null when unlocked, or before the first checkpoint) */
+      auditHeadAtLock: {
+        [key: string]: unknown;
+      } | null;
+    };
+    StudyLockReasonDto: {
+      /** @description Why (kept in the audit trail) */
+      reason: string;
     };
     UploadPhotoSetBodyDto: {
       /** @example S-001 */
@@ -1042,7 +1565,8 @@ export interface components {
         | 'awaiting-raters'
         | 'reading'
         | 'adjudicating'
-        | 'final';
+        | 'final'
+        | 'query';
       /** Format: date-time */
       createdAt: string;
       views: components['schemas']['PhotoSetViewStatusDto'][];
@@ -1135,6 +1659,20 @@ export interface components {
       images: components['schemas']['ImageUrlsDto'];
       draft: components['schemas']['DraftScoresDto'] | null;
       submitted: components['schemas']['SubmittedReadDto'] | null;
+      /** @description The coordinator's comment after an image query on these images was answered by a confirmation (typed by the coordinator, shown to the reader as written) */
+      queryComment?: string;
+    };
+    SigningRequirementDto: {
+      /** @description The signer's printed name, as the signature will record it */
+      printedName: string;
+      /** @enum {string} */
+      meaning: 'I attest this is my independent assessment' | 'Adjudicated' | 'Corrected';
+      /** @description The password must be re-entered: first signing of this session, a study that asks at every signing, or an API token */
+      passwordRequired: boolean;
+      /** @description Signing is locked for this session after repeated wrong passwords */
+      locked: boolean;
+      /** @description Wrong passwords left before signing is locked for this session */
+      attemptsLeft: number;
     };
     DraftDto: {
       /** @example 42.5 */
@@ -1146,33 +1684,57 @@ export interface components {
       /** @example 42.5 */
       right?: number;
     };
-    ScoresDto: {
-      /**
-       * @description Vertex, 40% of the scalp
-       * @example 42.5
-       */
-      top: number;
-      /**
-       * @description Posterior, 24%
-       * @example 42.5
-       */
-      back: number;
-      /**
-       * @description Left side, 18%
-       * @example 42.5
-       */
-      left: number;
-      /**
-       * @description Right side, 18%
-       * @example 42.5
-       */
-      right: number;
-    };
     SubmittedScoreDto: {
       /** @example 42.2 */
       salt: number;
       /** Format: date-time */
       submittedAt: string;
+    };
+    NotEvaluableRecordedDto: {
+      notEvaluable: ('top' | 'back' | 'left' | 'right')[];
+      /** Format: date-time */
+      submittedAt: string;
+    };
+    NotEvaluableDto: {
+      /** @enum {string} */
+      reason: 'blurred' | 'cropped' | 'wrong-view' | 'hair-covered' | 'lighting' | 'other';
+      /** @description Required with reason 'other' (one line, no control characters), else omitted */
+      text?: string;
+    };
+    NotEvaluableViewsDto: {
+      top?: components['schemas']['NotEvaluableDto'];
+      back?: components['schemas']['NotEvaluableDto'];
+      left?: components['schemas']['NotEvaluableDto'];
+      right?: components['schemas']['NotEvaluableDto'];
+    };
+    ReadSubmissionDto: {
+      /**
+       * @description Vertex, 40% of the scalp
+       * @example 42.5
+       */
+      top?: number;
+      /**
+       * @description Posterior, 24%
+       * @example 42.5
+       */
+      back?: number;
+      /**
+       * @description Left side, 18%
+       * @example 42.5
+       */
+      left?: number;
+      /**
+       * @description Right side, 18%
+       * @example 42.5
+       */
+      right?: number;
+      /** @description Views that cannot be scored, with the reason. Opens an image query to the coordinator instead of a read; the views not named here keep their scores as the draft. */
+      notEvaluable?: components['schemas']['NotEvaluableViewsDto'];
+      /**
+       * Format: password
+       * @description Signing a read: the signer's password, re-entered at the first signing of a session (or every signing when the study says so; see GET /reads/{id}/signing). Never stored
+       */
+      password?: string;
     };
     ReopenDto: {
       /** @description Why the read is corrected (kept in the audit trail) */
@@ -1238,19 +1800,164 @@ export interface components {
       /** @description Whether the study lets the adjudicator give their own read */
       allowOwn: boolean;
       decision: components['schemas']['DecisionViewDto'] | null;
-    };
-    DecisionDto: {
-      /** @enum {string} */
-      choice: 'A' | 'B' | 'own';
-      /** @description Required with choice 'own', else omitted */
-      scores?: components['schemas']['ScoresDto'];
-      /** @description Why this read is final */
-      rationale: string;
+      /** @description The coordinator's comment after an image query on these images was answered by a confirmation (typed by the coordinator, shown to the adjudicator as written) */
+      queryComment?: string;
     };
     DecisionResultDto: {
       finalSalt: number;
       /** Format: date-time */
       decidedAt: string;
+    };
+    AdjudicationQueryRaisedDto: {
+      notEvaluable: ('top' | 'back' | 'left' | 'right')[];
+      /** Format: date-time */
+      submittedAt: string;
+    };
+    ScoresDto: {
+      /**
+       * @description Vertex, 40% of the scalp
+       * @example 42.5
+       */
+      top: number;
+      /**
+       * @description Posterior, 24%
+       * @example 42.5
+       */
+      back: number;
+      /**
+       * @description Left side, 18%
+       * @example 42.5
+       */
+      left: number;
+      /**
+       * @description Right side, 18%
+       * @example 42.5
+       */
+      right: number;
+    };
+    DecisionDto: {
+      /**
+       * @description Required, unless notEvaluable opens an image query instead
+       * @enum {string}
+       */
+      choice?: 'A' | 'B' | 'own';
+      /** @description Required with choice 'own', else omitted */
+      scores?: components['schemas']['ScoresDto'];
+      /** @description Why this read is final. Required, unless notEvaluable */
+      rationale?: string;
+      /** @description Views that cannot be judged, with the reason: opens an image query to the coordinator instead of a decision (choice and scores omitted) */
+      notEvaluable?: components['schemas']['NotEvaluableViewsDto'];
+      /**
+       * Format: password
+       * @description Signing the decision: the signer's password, re-entered at the first signing of a session (or every signing when the study says so; see GET /adjudications/{id}/signing). Never stored
+       */
+      password?: string;
+    };
+    QueriedViewDto: {
+      /** @enum {string} */
+      view: 'top' | 'back' | 'left' | 'right';
+      /** @enum {string} */
+      reason: 'blurred' | 'cropped' | 'wrong-view' | 'hair-covered' | 'lighting' | 'other';
+      /** @description The reader's words, with reason 'other' */
+      text?: string;
+    };
+    QueryDto: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      photoSetId: string;
+      /** Format: uuid */
+      studyId: string;
+      subjectCode: string;
+      visit: string;
+      /**
+       * @description replacing: a replacement image is being processed
+       * @enum {string}
+       */
+      status: 'open' | 'replacing' | 'answered';
+      views: components['schemas']['QueriedViewDto'][];
+      /**
+       * @description Never who: the coordinator answers a reader
+       * @enum {string}
+       */
+      raisedBy: 'a reader';
+      /** Format: date-time */
+      raisedAt: string;
+      /** @description Seconds since it was raised */
+      ageSeconds: number;
+      /** @enum {string|null} */
+      answer: 'replaced' | 'confirmed' | null;
+      /** @description Shown to the readers as written */
+      comment: string | null;
+      /** Format: date-time */
+      answeredAt: string | null;
+    };
+    QueryCountsDto: {
+      open: number;
+      replacing: number;
+      answered: number;
+    };
+    QueryListDto: {
+      items: components['schemas']['QueryDto'][];
+      counts: components['schemas']['QueryCountsDto'];
+    };
+    ImageVersionDto: {
+      /** @enum {string} */
+      view: 'top' | 'back' | 'left' | 'right';
+      version: number;
+      /** @enum {string} */
+      status: 'pending' | 'ready' | 'rejected';
+      /** @description SHA-256 of the original as uploaded */
+      sha256: string;
+      /** Format: date-time */
+      uploadedAt: string;
+      /** Format: date-time */
+      supersededAt: string | null;
+      /** @description The image readers see now; earlier versions are never served */
+      current: boolean;
+      /** Format: uuid */
+      imageQueryId: string | null;
+    };
+    PhotoSetQueriesDto: {
+      items: components['schemas']['QueryDto'][];
+      imageVersions: components['schemas']['ImageVersionDto'][];
+    };
+    ConfirmQueryDto: {
+      /** @description Why the image stands as it is. Shown to the readers exactly as typed: write nothing that names the subject, the visit, a date or a reader. */
+      comment: string;
+    };
+    ReplacementBodyDto: {
+      /**
+       * Format: binary
+       * @description Vertex
+       */
+      top?: string;
+      /**
+       * Format: binary
+       * @description Posterior
+       */
+      back?: string;
+      /**
+       * Format: binary
+       * @description Left side
+       */
+      left?: string;
+      /**
+       * Format: binary
+       * @description Right side
+       */
+      right?: string;
+    };
+    ResultSignatureDto: {
+      /** @description The signer's printed name */
+      printedName: string;
+      /**
+       * Format: date-time
+       * @description UTC
+       */
+      signedAt: string;
+      /** @enum {string} */
+      meaning: 'I attest this is my independent assessment' | 'Adjudicated' | 'Corrected';
     };
     ResultReadDto: {
       /** Format: uuid */
@@ -1263,6 +1970,14 @@ export interface components {
       right: number;
       /** Format: date-time */
       submittedAt: string;
+      /**
+       * Format: uuid
+       * @description The read task (reopen it for a correction)
+       */
+      readTaskId: string;
+      /** @description 1 for the first read; 2 and up for corrected versions */
+      version: number;
+      signature: components['schemas']['ResultSignatureDto'] | null;
     };
     ResultAdjudicationDto: {
       /** @enum {string|null} */
@@ -1273,6 +1988,7 @@ export interface components {
       rationale: string | null;
       /** Format: date-time */
       decidedAt: string | null;
+      signature: components['schemas']['ResultSignatureDto'] | null;
     };
     ResultRowDto: {
       /** Format: uuid */
@@ -1289,7 +2005,8 @@ export interface components {
         | 'awaiting-raters'
         | 'reading'
         | 'adjudicating'
-        | 'final';
+        | 'final'
+        | 'query';
       readA: components['schemas']['ResultReadDto'] | null;
       readB: components['schemas']['ResultReadDto'] | null;
       difference: number | null;
@@ -1493,6 +2210,70 @@ export interface components {
       /** @enum {string} */
       redis: 'up' | 'down';
     };
+    LivenessReportDto: {
+      /** @enum {string} */
+      status: 'ok';
+    };
+    ReadinessReportDto: {
+      /** @enum {string} */
+      status: 'ok' | 'error';
+      /** @enum {string} */
+      db: 'up' | 'down';
+      /** @enum {string} */
+      redis: 'up' | 'down';
+      /**
+       * @description The photo store (local disk or S3)
+       * @enum {string}
+       */
+      storage: 'up' | 'down';
+    };
+    ReferenceReadDto: {
+      /**
+       * @description Vertex, 40% of the scalp
+       * @example 42.5
+       */
+      top: number;
+      /**
+       * @description Posterior, 24%
+       * @example 42.5
+       */
+      back: number;
+      /**
+       * @description Left side, 18%
+       * @example 42.5
+       */
+      left: number;
+      /**
+       * @description Right side, 18%
+       * @example 42.5
+       */
+      right: number;
+    };
+    ReferenceDto: {
+      top: number;
+      back: number;
+      left: number;
+      right: number;
+      salt: number;
+    };
+    CalibrationSetDto: {
+      /** Format: uuid */
+      photoSetId: string;
+      subjectCode: string;
+      visit: string;
+      reference: components['schemas']['ReferenceDto'];
+      /** Format: date-time */
+      markedAt: string;
+    };
+    OwnQualificationDto: {
+      /** @enum {string} */
+      status: 'in-training' | 'qualified' | 'failed';
+      suspended: boolean;
+    };
+    ReasonDto: {
+      /** @example Reviewed the calibration reads with the lead reader */
+      reason: string;
+    };
   };
   responses: never;
   parameters: never;
@@ -1691,12 +2472,7 @@ export interface operations {
   };
   AuditController_verify: {
     parameters: {
-      query?: {
-        /** @description first seq to verify, or an ISO 8601 time */
-        from?: string;
-        /** @description last seq to verify, or an ISO 8601 time (exclusive) */
-        to?: string;
-      };
+      query?: never;
       header?: never;
       path?: never;
       cookie?: never;
@@ -1708,7 +2484,93 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['VerifyResultDto'];
+          'application/json': components['schemas']['LogVerifyResultDto'];
+        };
+      };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not signed in, or the session or token has expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Refused: the role or token does not allow this, or the request came from another site */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The database (or Redis) is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  AuditController_verifyAgainst: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['VerifyOutsideDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LogVerifyResultDto'];
         };
       };
       /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
@@ -1835,6 +2697,534 @@ export interface operations {
       };
       /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The database (or Redis) is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  AuditLogController_checkpoints: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        limit?: number;
+        /** @description by tree size */
+        order?: 'asc' | 'desc';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CheckpointPageDto'];
+        };
+      };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not signed in, or the session or token has expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Refused: the role or token does not allow this, or the request came from another site */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The database (or Redis) is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  AuditLogController_latest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CheckpointDto'];
+        };
+      };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not signed in, or the session or token has expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Refused: the role or token does not allow this, or the request came from another site */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The database (or Redis) is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  AuditLogController_checkpoint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        treeSize: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CheckpointDto'];
+        };
+      };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not signed in, or the session or token has expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Refused: the role or token does not allow this, or the request came from another site */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The database (or Redis) is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  AuditLogController_publicKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PublicKeyDto'];
+        };
+      };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not signed in, or the session or token has expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Refused: the role or token does not allow this, or the request came from another site */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The database (or Redis) is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  AuditLogController_inclusion: {
+    parameters: {
+      query: {
+        /** @description The event's seq */
+        seq: string;
+        /** @description Default: the latest */
+        treeSize?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InclusionProofDto'];
+        };
+      };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not signed in, or the session or token has expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Refused: the role or token does not allow this, or the request came from another site */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The database (or Redis) is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  AuditLogController_consistency: {
+    parameters: {
+      query: {
+        /** @description The earlier checkpoint's tree size */
+        from: number;
+        /** @description The later checkpoint's tree size */
+        to: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConsistencyProofDto'];
+        };
+      };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not signed in, or the session or token has expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Refused: the role or token does not allow this, or the request came from another site */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -3133,6 +4523,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description The body or upload is too large (JSON bodies: 1 MB) */
       413: {
         headers: {
@@ -3217,6 +4616,293 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The database (or Redis) is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  StudyLockController_status: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StudyLockDto'];
+        };
+      };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not signed in, or the session or token has expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Refused: the role or token does not allow this, or the request came from another site */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The database (or Redis) is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  StudyLockController_lock: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['StudyLockReasonDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StudyLockDto'];
+        };
+      };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not signed in, or the session or token has expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Refused: the role or token does not allow this, or the request came from another site */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The database (or Redis) is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  StudyLockController_unlock: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['StudyLockReasonDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StudyLockDto'];
+        };
+      };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not signed in, or the session or token has expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Refused: the role or token does not allow this, or the request came from another site */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description The body or upload is too large (JSON bodies: 1 MB) */
       413: {
         headers: {
@@ -3256,7 +4942,8 @@ export interface operations {
           | 'awaiting-raters'
           | 'reading'
           | 'adjudicating'
-          | 'final';
+          | 'final'
+          | 'query';
         subjectCode?: string;
         cursor?: string;
         limit?: number;
@@ -3401,7 +5088,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description Conflicts with the current state */
+      /**
+       * @description Conflicts with the current state
+       *
+       *     Conflicts with the current state
+       */
       409: {
         headers: {
           [name: string]: unknown;
@@ -3671,6 +5362,15 @@ export interface operations {
       };
       /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -4142,6 +5842,90 @@ export interface operations {
       };
     };
   };
+  ReadsController_signing: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SigningRequirementDto'];
+        };
+      };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not signed in, or the session or token has expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Refused: the role or token does not allow this, or the request came from another site */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The database (or Redis) is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
   ReadsController_draft: {
     parameters: {
       query?: never;
@@ -4251,7 +6035,7 @@ export interface operations {
     };
     requestBody: {
       content: {
-        'application/json': components['schemas']['ScoresDto'];
+        'application/json': components['schemas']['ReadSubmissionDto'];
       };
     };
     responses: {
@@ -4260,7 +6044,9 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['SubmittedScoreDto'];
+          'application/json':
+            | components['schemas']['SubmittedScoreDto']
+            | components['schemas']['NotEvaluableRecordedDto'];
         };
       };
       /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
@@ -4299,7 +6085,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description Conflicts with the current state */
+      /**
+       * @description Conflicts with the current state
+       *
+       *     Conflicts with the current state
+       */
       409: {
         headers: {
           [name: string]: unknown;
@@ -4319,6 +6109,24 @@ export interface operations {
       };
       /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Locked: signing is locked for this session after repeated wrong passwords; sign in again */
+      423: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Too many attempts; try again in a minute */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -4396,7 +6204,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description Conflicts with the current state */
+      /**
+       * @description Conflicts with the current state
+       *
+       *     Conflicts with the current state
+       */
       409: {
         headers: {
           [name: string]: unknown;
@@ -4785,7 +6597,7 @@ export interface operations {
       };
     };
   };
-  AdjudicationController_decide: {
+  AdjudicationController_signing: {
     parameters: {
       query?: never;
       header?: never;
@@ -4794,18 +6606,14 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['DecisionDto'];
-      };
-    };
+    requestBody?: never;
     responses: {
-      201: {
+      200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['DecisionResultDto'];
+          'application/json': components['schemas']['SigningRequirementDto'];
         };
       };
       /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
@@ -4844,7 +6652,576 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
-      /** @description Conflicts with the current state */
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The database (or Redis) is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  AdjudicationController_decide: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['DecisionDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            | components['schemas']['DecisionResultDto']
+            | components['schemas']['AdjudicationQueryRaisedDto'];
+        };
+      };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not signed in, or the session or token has expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Refused: the role or token does not allow this, or the request came from another site */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /**
+       * @description Conflicts with the current state
+       *
+       *     Conflicts with the current state
+       */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Locked: signing is locked for this session after repeated wrong passwords; sign in again */
+      423: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Too many attempts; try again in a minute */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The database (or Redis) is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  QueriesController_list: {
+    parameters: {
+      query?: {
+        /** @description open includes replacements being processed */
+        status?: 'open' | 'answered';
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['QueryListDto'];
+        };
+      };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not signed in, or the session or token has expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Refused: the role or token does not allow this, or the request came from another site */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The database (or Redis) is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  QueriesController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['QueryDto'];
+        };
+      };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not signed in, or the session or token has expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Refused: the role or token does not allow this, or the request came from another site */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The database (or Redis) is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  QueriesController_ofSet: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PhotoSetQueriesDto'];
+        };
+      };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not signed in, or the session or token has expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Refused: the role or token does not allow this, or the request came from another site */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The database (or Redis) is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  QueriesController_confirm: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ConfirmQueryDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['QueryDto'];
+        };
+      };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not signed in, or the session or token has expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Refused: the role or token does not allow this, or the request came from another site */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /**
+       * @description Conflicts with the current state
+       *
+       *     Conflicts with the current state
+       */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The database (or Redis) is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  QueriesController_replace: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': components['schemas']['ReplacementBodyDto'];
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['QueryDto'];
+        };
+      };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not signed in, or the session or token has expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Refused: the role or token does not allow this, or the request came from another site */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /**
+       * @description Conflicts with the current state
+       *
+       *     Conflicts with the current state
+       */
       409: {
         headers: {
           [name: string]: unknown;
@@ -5366,6 +7743,740 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['HealthReportDto'];
+        };
+      };
+    };
+  };
+  HealthController_live: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Alive */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LivenessReportDto'];
+        };
+      };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  HealthController_ready: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Ready for traffic */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReadinessReportDto'];
+        };
+      };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description A dependency is down; the report names it */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReadinessReportDto'];
+        };
+      };
+    };
+  };
+  ReaderQualityController_markCalibrationSet: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        photoSetId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReferenceReadDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CalibrationSetDto'];
+        };
+      };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not signed in, or the session or token has expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Refused: the role or token does not allow this, or the request came from another site */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The database (or Redis) is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  ReaderQualityController_calibrationSets: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CalibrationSetDto'][];
+        };
+      };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not signed in, or the session or token has expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Refused: the role or token does not allow this, or the request came from another site */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The database (or Redis) is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  ReaderQualityController_mine: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OwnQualificationDto'];
+        };
+      };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not signed in, or the session or token has expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Refused: the role or token does not allow this, or the request came from another site */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The database (or Redis) is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  ReaderQualityController_newRound: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        raterId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OwnQualificationDto'];
+        };
+      };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not signed in, or the session or token has expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Refused: the role or token does not allow this, or the request came from another site */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The database (or Redis) is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  ReaderQualityController_grant: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        raterId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReasonDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OwnQualificationDto'];
+        };
+      };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not signed in, or the session or token has expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Refused: the role or token does not allow this, or the request came from another site */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The database (or Redis) is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  ReaderQualityController_suspend: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        raterId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReasonDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OwnQualificationDto'];
+        };
+      };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not signed in, or the session or token has expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Refused: the role or token does not allow this, or the request came from another site */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The database (or Redis) is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  ReaderQualityController_reference: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReferenceDto'];
+        };
+      };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not signed in, or the session or token has expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Refused: the role or token does not allow this, or the request came from another site */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The database (or Redis) is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
     };

@@ -10,6 +10,7 @@ export const STATUS_LABELS: Record<SetStatus, string> = {
   reading: 'Reading',
   adjudicating: 'Adjudicating',
   final: 'Final',
+  query: 'Image query',
 };
 
 /** Every status, in the order of the pipeline (a Record names each one exactly once). */
@@ -23,6 +24,7 @@ const STATUS_COLORS: Record<SetStatus, string> = {
   reading: '#4f86c6',
   adjudicating: '#8b6cc1',
   final: '#3f9a6e',
+  query: '#c9742e',
 };
 
 /** Photo sets by status as one stacked bar, with the counts also written out for everyone. */

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { api } from '../api';
+import { NotEvaluableField, QueryComment } from '../components/NotEvaluableField';
 import { ErrorBox, Loading } from '../components/ErrorBox';
 import { Field } from '../components/Field';
 import { ImageViewer } from '../components/ImageViewer';
@@ -101,6 +102,7 @@ function AdjudicationScreen({ task }: { task: AdjudicationTask }) {
           </p>
         )}
       </header>
+      {!decided && task.queryComment && <QueryComment comment={task.queryComment} />}
       <div className="rules-fired" role="note" aria-label="Rules fired">
         <strong>Why this pair is here:</strong>
         <ul>
@@ -227,6 +229,7 @@ function AdjudicationScreen({ task }: { task: AdjudicationTask }) {
           <ErrorBox error={decide.error} />
         </form>
       )}
+      {!decided && <NotEvaluableField kind="adjudication" taskId={task.id} />}
       {!decided && choice === 'own' && (
         <section className="own-read" aria-label="Your own read">
           <h2>Your own read</h2>

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { api } from '../api';
+import { NotEvaluableField, QueryComment } from '../components/NotEvaluableField';
 import { ConfirmDialog } from '../components/Dialog';
 import { ErrorBox, Loading } from '../components/ErrorBox';
 import {
@@ -128,6 +129,7 @@ function ScoringScreen({ task }: { task: ReadTask }) {
                     : 'Drafts save automatically'}
         </p>
       </header>
+      {!readOnly && task.queryComment && <QueryComment comment={task.queryComment} />}
       <ScoreForm
         idPrefix="read"
         headingLevel={2}
@@ -141,6 +143,14 @@ function ScoringScreen({ task }: { task: ReadTask }) {
         submitLabel="Submit read…"
         disabled={readOnly || !!confirming}
       />
+      {!readOnly && (
+        <NotEvaluableField
+          kind="read"
+          taskId={task.id}
+          scored={validRegions(inputs)}
+          disabled={!!confirming}
+        />
+      )}
       <ConfirmDialog
         open={!!confirming}
         title={`Submit read ${task.readCode}?`}

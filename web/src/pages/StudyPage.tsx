@@ -11,6 +11,7 @@ import { MembersPanel } from '../study-tabs/MembersPanel';
 import { OverviewPanel } from '../study-tabs/OverviewPanel';
 import { PhotoSetDetail } from '../study-tabs/PhotoSetDetail';
 import { PhotoSetsPanel } from '../study-tabs/PhotoSetsPanel';
+import { QueriesPanel } from '../study-tabs/QueriesPanel';
 import { ResultsPanel } from '../study-tabs/ResultsPanel';
 import { SettingsPanel } from '../study-tabs/SettingsPanel';
 import { UploadPanel } from '../study-tabs/UploadPanel';
@@ -36,6 +37,7 @@ export function StudyPage() {
     { to: 'sets', label: 'Photo sets', show: true },
     { to: 'upload', label: 'Upload', show: canUpload },
     { to: 'import', label: 'ZIP import', show: canUpload },
+    { to: 'queries', label: 'Image queries', show: canSeeEndpoints },
     { to: 'results', label: 'Results', show: true },
     { to: 'endpoints', label: 'Endpoints', show: canSeeEndpoints },
     { to: 'agreement', label: 'Agreement', show: has('auditor', 'admin') },
@@ -66,6 +68,7 @@ export function StudyPage() {
         <Route path="sets/:setId" element={<PhotoSetDetail studyId={id} />} />
         {canUpload && <Route path="upload" element={<UploadPanel studyId={id} />} />}
         {canUpload && <Route path="import" element={<ImportPanel studyId={id} />} />}
+        {canSeeEndpoints && <Route path="queries" element={<QueriesPanel studyId={id} />} />}
         <Route path="results" element={<ResultsPanel studyId={id} />} />
         {canSeeEndpoints && <Route path="endpoints" element={<EndpointsPanel studyId={id} />} />}
         {has('auditor', 'admin') && (

@@ -4,6 +4,7 @@ import { Link, useParams } from 'react-router';
 import { api } from '../api';
 import { ErrorBox, Loading } from '../components/ErrorBox';
 import { ImageViewer } from '../components/ImageViewer';
+import { PhotoSetQueries } from './PhotoSetQueries';
 import { STATUS_LABELS } from '../components/StatusBar';
 import { VIEW_LABELS } from '../salt';
 import { useSession } from '../session';
@@ -50,6 +51,7 @@ export function PhotoSetDetail({ studyId }: { studyId: string }) {
           </p>
         )}
       </section>
+      <PhotoSetQueries photoSetId={data.id} />
       <div className="compare-grid">
         {VIEWS.map((view) => {
           const state = viewState(view);

@@ -214,6 +214,23 @@ export const api = {
   datasetCsvUrl: (studyId: string, dataset: DatasetName) =>
     `${API_BASE}/studies/${studyId}/datasets/${dataset}.csv`,
 
+  studyLock: (studyId: string) =>
+    settle(client.GET('/api/v1/studies/{id}/lock', { params: { path: { id: studyId } } })),
+  lockStudy: (studyId: string, reason: string) =>
+    settle(
+      client.POST('/api/v1/studies/{id}/lock', {
+        params: { path: { id: studyId } },
+        body: { reason },
+      }),
+    ),
+  unlockStudy: (studyId: string, reason: string) =>
+    settle(
+      client.POST('/api/v1/studies/{id}/unlock', {
+        params: { path: { id: studyId } },
+        body: { reason },
+      }),
+    ),
+
   reads: () => settle(client.GET('/api/v1/reads')),
   nextRead: () => settleOrNull(client.POST('/api/v1/reads/next')),
   read: (id: string) => settle(client.GET('/api/v1/reads/{id}', { params: { path: { id } } })),
@@ -221,18 +238,26 @@ export const api = {
     settleEmpty(
       client.PUT('/api/v1/reads/{id}/draft', { params: { path: { id } }, body: draft, keepalive }),
     ),
-  submitRead: (id: string, scores: Regions, idempotencyKey: string) =>
+  submitRead: (id: string, scores: Regions, idempotencyKey: string, password?: string) =>
     settle(
       client.POST('/api/v1/reads/{id}/score', {
         params: { path: { id }, header: { 'Idempotency-Key': idempotencyKey } },
-        body: scores,
+        body: { ...scores, password },
       }),
+    ),
+  readSigning: (id: string) =>
+    settle(client.GET('/api/v1/reads/{id}/signing', { params: { path: { id } } })),
+  reopenRead: (id: string, reason: string) =>
+    settle(
+      client.POST('/api/v1/reads/{id}/reopen', { params: { path: { id } }, body: { reason } }),
     ),
 
   adjudications: () => settle(client.GET('/api/v1/adjudications')),
   nextAdjudication: () => settleOrNull(client.POST('/api/v1/adjudications/next')),
   adjudication: (id: string) =>
     settle(client.GET('/api/v1/adjudications/{id}', { params: { path: { id } } })),
+  adjudicationSigning: (id: string) =>
+    settle(client.GET('/api/v1/adjudications/{id}/signing', { params: { path: { id } } })),
   decide: (id: string, body: Decision) =>
     settle(client.POST('/api/v1/adjudications/{id}/decision', { params: { path: { id } }, body })),
 

@@ -60,6 +60,9 @@ export type ReadTask = Schemas['ReadTaskDto'];
 export type AdjudicationTask = Schemas['AdjudicationTaskDto'];
 export type Rule = AdjudicationTask['rulesFired'][number];
 export type Decision = Schemas['DecisionDto'];
+/** What signing a read or a decision takes (21 CFR 11.50: printed name and meaning). */
+export type SigningRequirement = Schemas['SigningRequirementDto'];
+export type StudyLock = Schemas['StudyLockDto'];
 
 export type ResultRow = Schemas['ResultRowDto'];
 

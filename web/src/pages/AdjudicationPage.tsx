@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { api } from '../api';
 import { NotEvaluableField, QueryComment } from '../components/NotEvaluableField';
+import { SignatureDialog } from '../components/SignatureDialog';
 import { ErrorBox, Loading } from '../components/ErrorBox';
 import { Field } from '../components/Field';
 import { ImageViewer } from '../components/ImageViewer';
@@ -52,6 +53,7 @@ function AdjudicationScreen({ task }: { task: AdjudicationTask }) {
   const [own, setOwn] = useState<RegionInputs>(EMPTY_INPUTS);
   const [tried, setTried] = useState(false);
   const [enlarged, setEnlarged] = useState<View | null>(null);
+  const [signing, setSigning] = useState<Decision | null>(null);
   const decided = task.status === 'decided';
 
   const decide = useMutation({
@@ -76,7 +78,8 @@ function AdjudicationScreen({ task }: { task: AdjudicationTask }) {
     setTried(true);
     if (!choice || rationaleProblem) return;
     if (choice === 'own' && !scores) return;
-    decide.mutate({ choice, scores, rationale: rationale.trim() });
+    decide.reset();
+    setSigning({ choice, scores, rationale: rationale.trim() });
   };
 
   const onSubmit = (event: FormEvent) => {
@@ -226,7 +229,7 @@ function AdjudicationScreen({ task }: { task: AdjudicationTask }) {
               {decide.isPending ? 'Saving…' : 'Record decision'}
             </button>
           )}
-          <ErrorBox error={decide.error} />
+          {!signing && <ErrorBox error={decide.error} />}
         </form>
       )}
       {!decided && <NotEvaluableField kind="adjudication" taskId={task.id} />}
@@ -244,6 +247,24 @@ function AdjudicationScreen({ task }: { task: AdjudicationTask }) {
           />
         </section>
       )}
+      <SignatureDialog
+        open={!!signing}
+        title={`Sign decision ${task.code}?`}
+        signLabel="Sign and record decision"
+        busy={decide.isPending}
+        recordKey={['adjudication', task.id]}
+        requirement={() => api.adjudicationSigning(task.id)}
+        error={decide.error}
+        onCancel={() => setSigning(null)}
+        onSign={(password) => signing && decide.mutate({ ...signing, password })}
+      >
+        {signing && (
+          <p>
+            {signing.choice === 'own' ? 'Your own read' : `Read ${signing.choice}`} becomes the
+            final score. A recorded decision cannot be changed.
+          </p>
+        )}
+      </SignatureDialog>
       <ImageViewer
         src={enlarged ? task.images[enlarged].full : null}
         label={enlarged ? VIEW_LABELS[enlarged] : ''}

@@ -3,8 +3,8 @@ import { useEffect, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { api } from '../api';
 import { NotEvaluableField, QueryComment } from '../components/NotEvaluableField';
-import { ConfirmDialog } from '../components/Dialog';
 import { ErrorBox, Loading } from '../components/ErrorBox';
+import { SignatureDialog } from '../components/SignatureDialog';
 import {
   EMPTY_INPUTS,
   inputsFrom,
@@ -93,7 +93,8 @@ function ScoringScreen({ task }: { task: ReadTask }) {
   }, [task.id]);
 
   const submit = useMutation({
-    mutationFn: (regions: Regions) => api.submitRead(task.id, regions, idempotencyKey.current),
+    mutationFn: ({ regions, password }: { regions: Regions; password?: string }) =>
+      api.submitRead(task.id, regions, idempotencyKey.current, password),
     onSuccess: async () => {
       pending.current = null;
       localStorage.removeItem(LAST_READ_KEY);
@@ -151,13 +152,16 @@ function ScoringScreen({ task }: { task: ReadTask }) {
           disabled={!!confirming}
         />
       )}
-      <ConfirmDialog
+      <SignatureDialog
         open={!!confirming}
-        title={`Submit read ${task.readCode}?`}
-        confirmLabel="Submit and next"
+        title={`Sign and submit read ${task.readCode}?`}
+        signLabel="Sign, submit and next"
         busy={submit.isPending}
+        recordKey={['read', task.id]}
+        requirement={() => api.readSigning(task.id)}
+        error={submit.error}
         onCancel={() => setConfirming(null)}
-        onConfirm={() => confirming && submit.mutate(confirming)}
+        onSign={(password) => confirming && submit.mutate({ regions: confirming, password })}
       >
         {confirming && (
           <>
@@ -176,10 +180,9 @@ function ScoringScreen({ task }: { task: ReadTask }) {
               </tbody>
             </table>
             <p>A submitted read cannot be changed.</p>
-            <ErrorBox error={submit.error} />
           </>
         )}
-      </ConfirmDialog>
+      </SignatureDialog>
     </section>
   );
 }

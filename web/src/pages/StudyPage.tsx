@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { NavLink, Route, Routes, useParams } from 'react-router';
 import { api } from '../api';
 import { ErrorBox, Loading } from '../components/ErrorBox';
+import { StudyLockBanner } from '../components/StudyLockBanner';
 import { useDocumentTitle } from '../hooks/use-document-title';
 import { useSession } from '../session';
 import { AgreementPanel } from '../study-tabs/AgreementPanel';
@@ -51,6 +52,7 @@ export function StudyPage() {
           {data.code} <span className="subtitle">{data.title}</span>
         </h1>
       </header>
+      {canSeeEndpoints && <StudyLockBanner studyId={id} canChange={has('admin')} />}
       <nav className="tabs" aria-label="Study sections">
         <ul>
           {tabs.map((tab) => (

@@ -6,7 +6,9 @@ import { Field } from '../components/Field';
 import { Pager, usePaged } from '../components/Pager';
 import { STATUS_LABELS, StatusFilter } from '../components/StatusBar';
 import { formatSalt } from '../salt';
+import { useSession } from '../session';
 import type { ResultRow, SetStatus } from '../types';
+import { ResultReadCell } from './ResultReadCell';
 
 function sourceLabel(row: ResultRow): string {
   if (row.source === 'adjudicated')
@@ -17,6 +19,7 @@ function sourceLabel(row: ResultRow): string {
 
 export function ResultsPanel({ studyId }: { studyId: string }) {
   const results = useQuery({ queryKey: ['results', studyId], queryFn: () => api.results(studyId) });
+  const isAdmin = useSession().has('admin');
   const [subject, setSubject] = useState('');
   const [status, setStatus] = useState<SetStatus | ''>('');
   const [source, setSource] = useState('');
@@ -117,12 +120,20 @@ export function ResultsPanel({ studyId }: { studyId: string }) {
                     <td>{row.visitDate ?? '—'}</td>
                     <td>{STATUS_LABELS[row.status] ?? row.status}</td>
                     <td>
-                      {formatSalt(row.readA?.salt)}
-                      {row.readA && <span className="rater">{row.readA.raterName}</span>}
+                      <ResultReadCell
+                        read={row.readA}
+                        label="Read A"
+                        studyId={studyId}
+                        canReopen={isAdmin}
+                      />
                     </td>
                     <td>
-                      {formatSalt(row.readB?.salt)}
-                      {row.readB && <span className="rater">{row.readB.raterName}</span>}
+                      <ResultReadCell
+                        read={row.readB}
+                        label="Read B"
+                        studyId={studyId}
+                        canReopen={isAdmin}
+                      />
                     </td>
                     <td>{formatSalt(row.difference)}</td>
                     <td>{row.rulesFired.join(', ') || '—'}</td>

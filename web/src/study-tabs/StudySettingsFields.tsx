@@ -9,6 +9,7 @@ export const DEFAULT_SETTINGS: StudySettings = {
   pairing: 'per-subject',
   adjudication: 'select-or-own',
   visits: [],
+  signatureEverySigning: false,
 };
 
 /**
@@ -153,6 +154,16 @@ export function SettingsFields({
             </select>
           )}
         </Field>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={settings.signatureEverySigning}
+            onChange={(event) =>
+              onChange({ ...settings, signatureEverySigning: event.target.checked })
+            }
+          />{' '}
+          Signers re-enter their password at every signing (not only the first of a session)
+        </label>
       </div>
       <VisitScheduleFields
         visits={settings.visits}

@@ -154,38 +154,11 @@ export class ReadsRepository {
 
   // ---- reads ---------------------------------------------------------------------------------
 
-  async insertRead(
-    tx: EntityManager,
-    read: Pick<ReadEntity, 'readTaskId' | 'photoSetId' | 'raterId' | 'version' | 'salt'> &
-      RegionScores & { idempotencyKey: string | null; correctionReason: string | null },
-  ): Promise<ReadEntity> {
-    return oneRow(
-      tx,
-      READ,
-      `INSERT INTO reads AS r (read_task_id, photo_set_id, rater_id, version, score_top, score_back,
-                            score_left, score_right, salt, idempotency_key, correction_reason)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${selectList(READ, 'r')}`,
-      [
-        read.readTaskId,
-        read.photoSetId,
-        read.raterId,
-        read.version,
-        read.top,
-        read.back,
-        read.left,
-        read.right,
-        read.salt,
-        read.idempotencyKey,
-        read.correctionReason,
-      ],
-    );
-  }
-
   /**
-   * A submission in one statement: marks the task submitted (as markSubmitted) and inserts its
-   * read (as insertRead), and answers with the ids of the set's other current reads already in
-   * (as currentReads, less this one: the statement does not see its own update). The caller holds
-   * the set's and the task's locks and saw the task 'assigned'.
+   * A submission in one statement: marks the task submitted and inserts its read, and answers
+   * with the ids of the set's other current reads already in (as currentReads, less this one: the
+   * statement does not see its own update). The caller holds the set's and the task's locks and
+   * saw the task 'assigned'.
    */
   async submitRead(
     tx: EntityManager,
@@ -224,17 +197,6 @@ export class ReadsRepository {
         read.idempotencyKey,
         read.correctionReason,
       ],
-    );
-  }
-
-  async markSubmitted(tx: EntityManager, taskId: string, submittedAt: Date): Promise<boolean> {
-    return changed(
-      tx,
-      `UPDATE read_tasks
-          SET status = 'submitted', submitted_at = $2, draft = NULL, reopen_reason = NULL,
-              updated_at = now()
-        WHERE id = $1 AND status = 'assigned' RETURNING id`,
-      [taskId, submittedAt],
     );
   }
 

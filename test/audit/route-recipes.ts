@@ -42,6 +42,22 @@ export async function expectStatus(
 
 const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
 
+/** A set in query: one rater answered its vertex not evaluable. Returns the query's id. */
+async function openImageQuery(t: TestApp, make: Make): Promise<string> {
+  const { team, tasks, raterOf } = await setIn(t, make, 'reading');
+  await expectStatus(
+    raterOf(tasks[0]).client.post(`/reads/${tasks[0].id}/score`, {
+      back: 10,
+      left: 10,
+      right: 10,
+      notEvaluable: { top: { reason: 'blurred' } },
+    }),
+    201,
+  );
+  const list = await expectStatus(team.admin.get(`/studies/${team.study.id}/queries`), 200);
+  return (list.body.items as { id: string }[])[0].id;
+}
+
 async function newStudy(admin: ApiClient): Promise<string> {
   const response = await expectStatus(
     admin.post('/studies', { code: unique('COV'), title: 'Coverage study' }),
@@ -261,6 +277,31 @@ export const ROUTE_RECIPES: Record<string, Recipe> = {
     );
     // The decision creates the final score: both are recorded, in one transaction.
     return [AuditAction.AdjudicationDecided, AuditAction.ResultFinalized];
+  },
+  // ── image queries ───────────────────────────────────────────────────────────────────────
+  'POST /queries/{id}/confirm': async ({ t, make, mark }) => {
+    const queryId = await openImageQuery(t, make);
+    await mark();
+    await expectStatus(
+      (await make.admin()).post(`/queries/${queryId}/confirm`, { comment: 'The image is fine.' }),
+      200,
+    );
+    return AuditAction.QueryConfirmed;
+  },
+  'POST /queries/{id}/replacement': async ({ t, make, mark }) => {
+    const queryId = await openImageQuery(t, make);
+    const image = await sharp({
+      create: { width: 64, height: 48, channels: 3, background: { r: 90, g: 90, b: 90 } },
+    })
+      .jpeg()
+      .toBuffer();
+    await mark();
+    await expectStatus(
+      (await make.admin()).post(`/queries/${queryId}/replacement`).attach('top', image, 'top.jpg'),
+      202,
+    );
+    // The earlier image kept as a version, then the answer; processing happens in a job.
+    return [AuditAction.ImageVersioned, AuditAction.QueryReplacementUploaded];
   },
   'POST /audit/verify': async ({ make, mark }) => {
     const { client } = await make.auditor();

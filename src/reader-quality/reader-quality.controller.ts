@@ -7,6 +7,7 @@ import { UuidParam } from '../common/validation';
 import {
   CalibrationSetDto,
   OwnQualificationDto,
+  ReaderQualityOverviewDto,
   ReasonDto,
   ReferenceDto,
   ReferenceReadDto,
@@ -17,12 +18,31 @@ import {
   QualificationService,
   ReferenceView,
 } from './qualification.service';
+import { ReaderQualityOverview, ReaderQualityService } from './reader-quality.service';
 
 @ApiTags('reader-quality')
 @ApiSignedIn()
 @Controller()
 export class ReaderQualityController {
-  constructor(private readonly qualification: QualificationService) {}
+  constructor(
+    private readonly qualification: QualificationService,
+    private readonly readerQuality: ReaderQualityService,
+  ) {}
+
+  @Get('studies/:id/reader-quality')
+  @Roles('auditor', 'admin')
+  @ApiOperation({
+    summary:
+      "Every rater's qualification, discordance p-chart and drift, re-read statistics, and alerts",
+  })
+  @ApiOkResponse({ type: ReaderQualityOverviewDto })
+  @ApiErrors(400, 404)
+  overview(
+    @CurrentUser() principal: Principal,
+    @Param('id', UuidParam) studyId: string,
+  ): Promise<ReaderQualityOverview> {
+    return this.readerQuality.overview(principal, studyId);
+  }
 
   @Put('studies/:id/calibration-sets/:photoSetId')
   @Roles('coordinator', 'admin')

@@ -8,6 +8,8 @@ import { ReaderQualityController } from './reader-quality.controller';
 import { ReaderQualityReconciler } from './reader-quality.reconciler';
 import { ReaderQualityRepository } from './reader-quality.repository';
 import { RereadsService } from './rereads.service';
+import { DriftService } from './drift.service';
+import { ReaderQualityService } from './reader-quality.service';
 
 /**
  * Reader quality (issue 12): calibration sets and qualification, blinded re-reads, intra-rater
@@ -22,7 +24,9 @@ import { RereadsService } from './rereads.service';
     QualificationService,
     RereadsService,
     ReaderQualityReconciler,
+    DriftService,
+    ReaderQualityService,
   ],
-  exports: [QualificationService, RereadsService],
+  exports: [QualificationService, RereadsService, DriftService],
 })
 export class ReaderQualityModule {}

@@ -5,11 +5,12 @@ import { Reconciler } from '../queue/reconciler.decorator';
 import { QualificationService } from './qualification.service';
 import { ReaderQualityRepository } from './reader-quality.repository';
 import { RereadsService } from './rereads.service';
+import { DriftService } from './drift.service';
 
 /**
  * What Postgres says reader quality still owes, done on the reconcile tick (every minute, in a
  * worker): raters waiting for a calibration round once sets are ready, and re-reads whose
- * washout has now passed. Each step is idempotent, so a second process running it does no harm.
+ * washout has now passed, and drift alerts for new out-of-control chart points. Each step is idempotent, so a second process running it does no harm.
  */
 @Injectable()
 export class ReaderQualityReconciler {
@@ -17,6 +18,7 @@ export class ReaderQualityReconciler {
     private readonly quality: ReaderQualityRepository,
     private readonly qualification: QualificationService,
     private readonly rereads: RereadsService,
+    private readonly drift: DriftService,
     private readonly tx: TransactionService,
   ) {}
 
@@ -28,6 +30,9 @@ export class ReaderQualityReconciler {
       count += await this.tx.run((tx) => this.qualification.startWaitingRounds(tx, studyId));
     }
     count += await this.rereads.scheduleAllStudies();
+    for (const studyId of await this.quality.studiesWithLiveReads()) {
+      count += await this.drift.checkDrift(studyId);
+    }
     return count;
   }
 }

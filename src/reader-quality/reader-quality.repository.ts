@@ -69,6 +69,26 @@ const REREAD_PAIR = {
   submittedAt: column.timestamp(),
 };
 export type RereadPairRow = Row<typeof REREAD_PAIR>;
+const CHART_READ = {
+  raterId: column.text(),
+  submittedAt: column.timestamp(),
+  salt: column.numeric(),
+  discordant: column.bool(),
+  finalSalt: column.numericOrNull(),
+};
+const ALERT = {
+  id: column.text(),
+  raterId: column.text(),
+  raterName: column.text(),
+  chart: column.text<'discordance'>(),
+  pointIndex: column.int(),
+  value: column.numeric(),
+  lowerLimit: column.numeric(),
+  upperLimit: column.numeric(),
+  createdAt: column.timestamp(),
+};
+export type AlertRow = Row<typeof ALERT>;
+const RATER_MEMBER = { raterId: column.text(), name: column.text(), active: column.bool() };
 const RATER = { raterId: column.text() };
 
 /**
@@ -496,5 +516,99 @@ export class ReaderQualityRepository {
         ORDER BY x.rater_id, r.submitted_at`,
       [studyId],
     );
+  }
+
+  // ---- drift ---------------------------------------------------------------------------------
+
+  /**
+   * Every current live read of the study whose pair was evaluated, with the pair's outcome and
+   * the set's final SALT (null while not final), for the control charts.
+   */
+  async chartReads(studyId: string): Promise<Row<typeof CHART_READ>[]> {
+    return rows(
+      this.dataSource.manager,
+      CHART_READ,
+      `SELECT r.rater_id, r.submitted_at, r.salt, e.outcome = 'discordant' AS discordant,
+              f.salt AS final_salt
+         FROM read_tasks t
+         JOIN reads r ON r.read_task_id = t.id AND r.version = t.version
+         JOIN LATERAL (
+           SELECT pe.outcome FROM pair_evaluations pe
+            WHERE pe.photo_set_id = t.photo_set_id AND (pe.read_a_id = r.id OR pe.read_b_id = r.id)
+            ORDER BY pe.evaluated_at DESC LIMIT 1) e ON true
+         LEFT JOIN LATERAL (
+           SELECT fs.salt FROM final_scores fs JOIN photo_sets ps ON ps.id = fs.photo_set_id
+            WHERE fs.photo_set_id = t.photo_set_id AND ps.status = 'final'
+            ORDER BY fs.version DESC LIMIT 1) f ON true
+        WHERE t.study_id = $1 AND t.kind = 'live' AND t.status = 'submitted'
+        ORDER BY r.rater_id, r.submitted_at, r.id`,
+      [studyId],
+    );
+  }
+
+  /** Records an alert once per chart point; false when it was raised before. */
+  async insertAlert(
+    tx: EntityManager,
+    alert: {
+      studyId: string;
+      raterId: string;
+      pointIndex: number;
+      value: number;
+      lowerLimit: number;
+      upperLimit: number;
+    },
+  ): Promise<string | null> {
+    const inserted = await firstRow(
+      tx,
+      ID,
+      `INSERT INTO reader_alerts (study_id, rater_id, chart, point_index, value, lower_limit,
+                                  upper_limit)
+       VALUES ($1, $2, 'discordance', $3, $4, $5, $6)
+       ON CONFLICT (study_id, rater_id, chart, point_index) DO NOTHING RETURNING id`,
+      [
+        alert.studyId,
+        alert.raterId,
+        alert.pointIndex,
+        alert.value,
+        alert.lowerLimit,
+        alert.upperLimit,
+      ],
+    );
+    return inserted?.id ?? null;
+  }
+
+  async alerts(studyId: string): Promise<Row<typeof ALERT>[]> {
+    return rows(
+      this.dataSource.manager,
+      ALERT,
+      `SELECT a.id, a.rater_id, u.name AS rater_name, a.chart, a.point_index, a.value,
+              a.lower_limit, a.upper_limit, a.created_at
+         FROM reader_alerts a JOIN users u ON u.id = a.rater_id
+        WHERE a.study_id = $1 ORDER BY a.created_at DESC, a.id`,
+      [studyId],
+    );
+  }
+
+  /** Every rater member of the study (active or not), for the reader-quality page. */
+  async raterMembers(studyId: string): Promise<Row<typeof RATER_MEMBER>[]> {
+    return rows(
+      this.dataSource.manager,
+      RATER_MEMBER,
+      `SELECT u.id AS rater_id, u.name, u.active FROM study_members m JOIN users u ON u.id = m.user_id
+        WHERE m.study_id = $1 AND 'rater' = ANY(m.roles) ORDER BY u.name, u.id`,
+      [studyId],
+    );
+  }
+
+  /** Studies with at least one evaluated live pair: the ones whose charts can move. */
+  async studiesWithLiveReads(): Promise<string[]> {
+    const found = await rows(
+      this.dataSource.manager,
+      ID,
+      `SELECT st.id FROM studies st
+        WHERE EXISTS (SELECT 1 FROM pair_evaluations pe JOIN photo_sets ps ON ps.id = pe.photo_set_id
+                       WHERE ps.study_id = st.id)`,
+    );
+    return found.map((row) => row.id);
   }
 }

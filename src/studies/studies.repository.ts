@@ -193,7 +193,9 @@ export class StudiesRepository {
     const found = await rows(
       this.manager(tx),
       { visit: column.text() },
-      `SELECT visit FROM photo_sets WHERE study_id = $1
+      `SELECT visit FROM photo_sets s WHERE study_id = $1
+          -- Calibration sets (reader-quality/) are not visits of the trial.
+          AND NOT EXISTS (SELECT 1 FROM calibration_sets c WHERE c.photo_set_id = s.id)
         GROUP BY visit ORDER BY min(created_at), visit`,
       [studyId],
     );

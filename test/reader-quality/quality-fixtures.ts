@@ -86,7 +86,7 @@ export interface SeededSet {
 }
 
 /**
- * `n` final sets read by `raters` (a concordant pair, final = mean), written straight into the
+ * `n` final sets read by `raters` (discordant when more than 10 apart; final = mean), written straight into the
  * tables: for tests about what happens after a set is final, where the assignment, scoring and
  * evaluation paths are covered elsewhere. Set i's reads are submitted at `start` + i minutes
  * with SALT `salts(i)`.
@@ -98,9 +98,13 @@ export async function seedFinalSets(
   n: number,
   start: Date,
   salts: (i: number) => [number, number] = () => [30, 32],
+  spacingMinutes = 1,
 ): Promise<SeededSet[]> {
   const prefix = randomBytes(3).toString('hex');
-  const times = Array.from({ length: n }, (_, i) => new Date(start.getTime() + i * 60_000));
+  const times = Array.from(
+    { length: n },
+    (_, i) => new Date(start.getTime() + i * spacingMinutes * 60_000),
+  );
   const pairs = Array.from({ length: n }, (_, i) => salts(i));
   const created: { id: string; i: number }[] = await t.db.query(
     `WITH input AS (
@@ -138,7 +142,10 @@ export async function seedFinalSets(
      evaluation AS (
        INSERT INTO pair_evaluations (photo_set_id, read_a_id, read_b_id, difference, rules_fired,
                                      rules, outcome)
-       SELECT a.photo_set_id, a.id, b.id, abs(a.salt - b.salt), '{}', '{}'::jsonb, 'concordant'
+       SELECT a.photo_set_id, a.id, b.id, abs(a.salt - b.salt),
+              CASE WHEN abs(a.salt - b.salt) > 10 THEN '{max-difference}'::text[] ELSE '{}' END,
+              '{}'::jsonb,
+              CASE WHEN abs(a.salt - b.salt) > 10 THEN 'discordant' ELSE 'concordant' END
          FROM read_rows a JOIN read_rows b ON b.photo_set_id = a.photo_set_id
         WHERE a.rater_id = $6 AND b.rater_id = $7
        RETURNING id, photo_set_id, read_a_id, read_b_id)

@@ -82,3 +82,105 @@ export class OwnQualificationDto {
   @ApiProperty()
   suspended!: boolean;
 }
+
+export class QualificationRoundDto {
+  @ApiProperty() roundNo!: number;
+  @ApiProperty({ enum: ['open', 'passed', 'failed', 'cancelled'] })
+  status!: 'open' | 'passed' | 'failed' | 'cancelled';
+  @ApiProperty({ type: Number, nullable: true }) meanAbsError!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) withinPercent!: number | null;
+  @ApiProperty({ format: 'date-time' }) startedAt!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) decidedAt!: string | null;
+}
+
+export class ChartPointDto {
+  @ApiProperty() index!: number;
+  @ApiProperty({ format: 'date-time' }) from!: string;
+  @ApiProperty({ format: 'date-time' }) to!: string;
+  @ApiProperty({ description: 'Reads in the subgroup' }) n!: number;
+  @ApiProperty() discordant!: number;
+  @ApiProperty({ description: 'Share of the subgroup’s reads in a discordant pair' })
+  rate!: number;
+  @ApiProperty() lowerLimit!: number;
+  @ApiProperty() upperLimit!: number;
+  @ApiProperty() outOfControl!: boolean;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Mean of read − final SALT over the subgroup’s final sets',
+  })
+  meanSignedDifference!: number | null;
+}
+
+export class RereadPairDto {
+  @ApiProperty() first!: number;
+  @ApiProperty() second!: number;
+}
+
+export class IntervalEstimateDto {
+  @ApiProperty() value!: number;
+  @ApiProperty() lower!: number;
+  @ApiProperty() upper!: number;
+}
+
+export class RepeatabilityDto {
+  @ApiProperty({ description: '2.77 × within-subject SD (Bland & Altman)' }) coefficient!: number;
+  @ApiProperty() withinSubjectSd!: number;
+  @ApiProperty() lower!: number;
+  @ApiProperty() upper!: number;
+  @ApiProperty({ description: 'Mean of re-read − first read' }) meanDifference!: number;
+}
+
+export class RereadStatsDto {
+  @ApiProperty({ type: [RereadPairDto] }) pairs!: RereadPairDto[];
+  @ApiProperty({
+    type: IntervalEstimateDto,
+    nullable: true,
+    description: 'Test–retest ICC(A,1) (Shrout & Fleiss ICC(2,1), absolute agreement) with 95% CI',
+  })
+  icc!: IntervalEstimateDto | null;
+  @ApiProperty({ type: RepeatabilityDto, nullable: true }) repeatability!: RepeatabilityDto | null;
+}
+
+export class RaterQualityDto {
+  @ApiProperty({ format: 'uuid' }) raterId!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() active!: boolean;
+  @ApiProperty({ enum: ['in-training', 'qualified', 'failed'] })
+  status!: 'in-training' | 'qualified' | 'failed';
+  @ApiProperty() suspended!: boolean;
+  @ApiProperty({ type: String, nullable: true }) suspensionReason!: string | null;
+  @ApiProperty({ type: [QualificationRoundDto] }) rounds!: QualificationRoundDto[];
+  @ApiProperty({ type: [ChartPointDto] }) chart!: ChartPointDto[];
+  @ApiProperty({ type: RereadStatsDto }) rereads!: RereadStatsDto;
+}
+
+export class ReaderAlertDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) raterId!: string;
+  @ApiProperty() raterName!: string;
+  @ApiProperty({ enum: ['discordance'] }) chart!: 'discordance';
+  @ApiProperty() pointIndex!: number;
+  @ApiProperty() value!: number;
+  @ApiProperty() lowerLimit!: number;
+  @ApiProperty() upperLimit!: number;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class ReaderQualitySettingsEchoDto {
+  @ApiProperty() qualificationSetCount!: number;
+  @ApiProperty() passMaxMeanAbsError!: number;
+  @ApiProperty() passMinWithinPercent!: number;
+  @ApiProperty() trainingFeedback!: boolean;
+  @ApiProperty() rereadShare!: number;
+  @ApiProperty() washoutDays!: number;
+  @ApiProperty() washoutReads!: number;
+}
+
+export class ReaderQualityOverviewDto {
+  @ApiProperty({ type: ReaderQualitySettingsEchoDto }) settings!: ReaderQualitySettingsEchoDto;
+  @ApiProperty() pooledDiscordanceRate!: number;
+  @ApiProperty() subgroupSize!: number;
+  @ApiProperty({ type: [RaterQualityDto] }) raters!: RaterQualityDto[];
+  @ApiProperty({ type: [ReaderAlertDto] }) alerts!: ReaderAlertDto[];
+}

@@ -1,7 +1,6 @@
 import { createHash, hash as oneShotHash } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
-const LEAF_PREFIX = Buffer.from([0]);
 
 /** The fields of an event that its hash covers, in their stored form. */
 export interface HashedEvent {
@@ -119,5 +118,10 @@ export function storedEventHash(event: HashedEvent, prevHash: string): string {
  * store it, hex, as their `hash`; the sealer and verifier recompute it from the stored fields.
  */
 export function eventLeafHash(event: HashedEvent): Buffer {
-  return createHash('sha256').update(LEAF_PREFIX).update(hashedEventJson(event)).digest();
+  return Buffer.from(eventLeafHashHex(event), 'hex');
+}
+
+/** eventLeafHash in hex; U+0000 is the single byte 0x00 in UTF-8, the RFC 6962 leaf prefix. */
+export function eventLeafHashHex(event: HashedEvent): string {
+  return sha256Hex('\u0000' + hashedEventJson(event));
 }

@@ -14,7 +14,8 @@ export interface StoredEvent extends HashedEvent {
 /** One leaf of the log with the event it names (null when that event is gone). */
 export interface LeafRow {
   leafIndex: number;
-  leafHash: Buffer;
+  /** hex */
+  leafHash: string;
   seq: string;
   event: StoredEvent | null;
 }
@@ -23,7 +24,7 @@ const EVENT_COLUMNS = `e.seq, e.occurred_at, e.actor_id, e.actor_name, e.actor_r
   e.entity_type, e.entity_id, e.study_id, e.before, e.after, e.reason, e.request_id, e.ip,
   e.user_agent, e.prev_hash, e.hash, e.xid::text`;
 
-const LEAVES_SQL = `SELECT l.leaf_index, l.leaf_hash, l.seq AS leaf_seq, ${EVENT_COLUMNS}
+const LEAVES_SQL = `SELECT l.leaf_index, encode(l.leaf_hash, 'hex'), l.seq AS leaf_seq, ${EVENT_COLUMNS}
   FROM audit_leaves l LEFT JOIN audit_events e ON e.seq = l.seq
   WHERE l.leaf_index >= $1 AND l.leaf_index < $2 ORDER BY l.leaf_index LIMIT $3`;
 
@@ -53,49 +54,29 @@ export function isoFromPgUtc(text: string): string {
   return `${text.slice(0, 10)}T${text.slice(11, 19)}.${digits}Z`;
 }
 
-type EventCells = [
-  string,
-  string,
-  string | null,
-  string,
-  string,
-  string,
-  string,
-  string | null,
-  string | null,
-  unknown,
-  unknown,
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-  string,
-  string | null,
-];
-
-function toEvent(r: unknown[], at: number): StoredEvent | null {
-  const c = (at === 0 ? r : r.slice(at)) as EventCells;
-  if (c[0] === null) return null;
+function toEvent(cells: unknown[], at: number): StoredEvent | null {
+  // Read by position (no slice per row): the verifier calls this a million times.
+  const c = cells as (string | null)[];
+  if (c[at] === null) return null;
   return {
-    seq: c[0],
-    occurredAt: isoFromPgUtc(c[1]),
-    actorId: c[2],
-    actorName: c[3],
-    actorRole: c[4],
-    action: c[5],
-    entityType: c[6],
-    entityId: c[7],
-    studyId: c[8],
-    before: c[9],
-    after: c[10],
-    reason: c[11],
-    requestId: c[12],
-    ip: c[13],
-    userAgent: c[14],
-    prevHash: c[15],
-    hash: c[16],
-    xid: c[17],
+    seq: c[at],
+    occurredAt: isoFromPgUtc(c[at + 1] as string),
+    actorId: c[at + 2],
+    actorName: c[at + 3] as string,
+    actorRole: c[at + 4] as string,
+    action: c[at + 5] as string,
+    entityType: c[at + 6] as string,
+    entityId: c[at + 7],
+    studyId: c[at + 8],
+    before: cells[at + 9],
+    after: cells[at + 10],
+    reason: c[at + 11],
+    requestId: c[at + 12],
+    ip: c[at + 13],
+    userAgent: c[at + 14],
+    prevHash: c[at + 15],
+    hash: c[at + 16] as string,
+    xid: c[at + 17],
   };
 }
 
@@ -149,7 +130,7 @@ export function eachLeaf(
     [from, to, limit],
     (cells) => ({
       leafIndex: Number(cells[0]),
-      leafHash: cells[1] as Buffer,
+      leafHash: cells[1] as string,
       seq: String(cells[2]),
       event: toEvent(cells, 3),
     }),

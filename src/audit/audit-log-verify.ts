@@ -1,6 +1,6 @@
 import { KeyObject } from 'node:crypto';
 import { Checkpoint, checkpointSignatureValid } from './audit-checkpoint';
-import { eventLeafHash, GENESIS_HASH, storedEventHash } from './audit-hash';
+import { eventLeafHashHex, GENESIS_HASH, storedEventHash } from './audit-hash';
 import { LeafRow } from './audit-log-reader';
 import { MerkleFrontier } from './merkle';
 
@@ -58,12 +58,17 @@ const keyOf = (row: LeafRow): LeafKey | undefined =>
       }
     : undefined;
 
+/** Compares two non-negative decimal strings as numbers, without parsing them. */
+function compareDecimal(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** (xid, seq) order of sealed events; chained events (no xid) come before all of them. */
 export function commitOrderLess(a: LeafKey, b: LeafKey): boolean {
   if (a.xid === null || b.xid === null) return a.xid === null && b.xid !== null;
-  const ax = BigInt(a.xid);
-  const bx = BigInt(b.xid);
-  return ax < bx || (ax === bx && BigInt(a.seq) < BigInt(b.seq));
+  const byXid = compareDecimal(a.xid, b.xid);
+  return byXid < 0 || (byXid === 0 && compareDecimal(a.seq, b.seq) < 0);
 }
 
 /**
@@ -160,8 +165,8 @@ function checkRow(
   if (!event) {
     return { leaf: expected, seq, reason: `event ${seq} of leaf ${expected} is missing (deleted)` };
   }
-  const leaf = eventLeafHash(event);
-  if (!leaf.equals(row.leafHash)) {
+  const leaf = eventLeafHashHex(event);
+  if (leaf !== row.leafHash) {
     return {
       leaf: expected,
       seq,
@@ -171,7 +176,7 @@ function checkRow(
   const chained = expected < origin.chainedEvents;
   const own = chained
     ? event.prevHash !== null && storedEventHash(event, event.prevHash) === event.hash
-    : event.prevHash === null && event.hash === leaf.toString('hex');
+    : event.prevHash === null && event.hash === leaf;
   if (!own) {
     return { leaf: expected, seq, reason: `event ${seq} does not match its stored hash` };
   }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash as oneShotHash } from 'node:crypto';
 
 /**
  * The Merkle tree of RFC 6962 / RFC 9162 §2.1: pure functions over leaf hashes (32-byte Buffers),
@@ -15,9 +15,13 @@ export function leafHash(data: Buffer | string): Buffer {
   return createHash('sha256').update(LEAF_PREFIX).update(data).digest();
 }
 
-export function nodeHash(left: Buffer, right: Buffer): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
-}
+// One-shot hashing (Node ≥ 20.12) is several times cheaper than a Hash object per node, and the
+// verifier hashes two nodes per leaf.
+export const nodeHash: (left: Buffer, right: Buffer) => Buffer =
+  typeof oneShotHash === 'function'
+    ? (left, right) =>
+        oneShotHash('sha256', Buffer.concat([NODE_PREFIX, left, right], 65), 'buffer')
+    : (left, right) => createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
 
 /** MTH of the empty tree: SHA-256 of nothing. */
 export const EMPTY_ROOT = createHash('sha256').digest();

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useId, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { ApiError } from '../api';
 import type { SigningRequirement } from '../types';
 import { Dialog } from './Dialog';
@@ -57,6 +57,16 @@ export function SignatureDialog(props: SignatureDialogProps) {
   const locked =
     requirement.data?.locked === true ||
     (props.error instanceof ApiError && props.error.status === 423);
+  const passwordRef = useRef<HTMLInputElement>(null);
+  const signRef = useRef<HTMLButtonElement>(null);
+  // The dialog opens before the server has said whether a password is needed: once it has, the
+  // password field (or else the sign button) takes the focus, so Enter signs.
+  const ready = props.open && requirement.isSuccess;
+  useEffect(() => {
+    if (!ready) return;
+    if (passwordRef.current) passwordRef.current.focus();
+    else signRef.current?.focus();
+  }, [ready, needed]);
 
   return (
     <Dialog open={props.open} title={props.title} onClose={props.onCancel}>
@@ -101,7 +111,7 @@ export function SignatureDialog(props: SignatureDialogProps) {
                   required
                   value={password}
                   onChange={(event) => setPassword(event.target.value)}
-                  data-autofocus
+                  ref={passwordRef}
                 />
                 {requirement.data && requirement.data.attemptsLeft < 3 && (
                   <p className="hint">
@@ -123,7 +133,7 @@ export function SignatureDialog(props: SignatureDialogProps) {
             type="submit"
             className="primary"
             disabled={props.busy || locked || requirement.isPending || (needed && !password)}
-            {...(needed ? {} : { 'data-autofocus': true })}
+            ref={signRef}
           >
             {props.busy ? 'Signing…' : props.signLabel}
           </button>

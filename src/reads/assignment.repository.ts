@@ -119,15 +119,18 @@ export class AssignmentRepository {
    * person is no longer listed here.
    */
   async eligibleRaters(tx: EntityManager, studyId: string): Promise<RaterLoad[]> {
-    await this.lockStudyKey(tx, studyId);
+    // One round trip (this runs for every set): the study row is key-share-locked first, as
+    // lockStudyKey does, by a one-time filter evaluated before any member row is locked.
     return rows(
       tx,
       RATER_LOAD,
-      `SELECT m.user_id AS rater_id,
+      `WITH study AS MATERIALIZED (SELECT id FROM studies WHERE id = $1 FOR KEY SHARE)
+       SELECT m.user_id AS rater_id,
               (SELECT count(*) FROM read_tasks t
                 WHERE t.rater_id = m.user_id AND t.status = 'assigned') AS open_tasks
          FROM study_members m JOIN users u ON u.id = m.user_id
         WHERE m.study_id = $1 AND 'rater' = ANY(m.roles) AND 'rater' = ANY(u.roles) AND u.active
+          AND EXISTS (SELECT 1 FROM study)
         ORDER BY m.user_id
           FOR KEY SHARE OF m, u`,
       [studyId],

@@ -19,6 +19,7 @@ import { MerkleFrontier } from './merkle';
 export const AUDIT_SEALER_LOCK = 0x5a17_a0d2;
 /** Leaves per round: a backlog (the migrated chain, an outage) is sealed in steps this size. */
 const SEAL_BATCH = 5000;
+const LOAD_BATCH = 100_000;
 
 /** Where the log stands: the tree so far and the last leaf's place in commit order. */
 interface SealState {
@@ -198,11 +199,16 @@ export class AuditSealer implements OnApplicationBootstrap, OnModuleDestroy {
     const size = rows.length ? Number(rows[0].tree_size) : 0;
     if (this.state && this.state.frontier.size === size) return this.state;
     const frontier = new MerkleFrontier();
-    const { rows: leaves } = await client.query<{ leaf_hash: Buffer }>(
-      'SELECT leaf_hash FROM audit_leaves WHERE leaf_index < $1 ORDER BY leaf_index',
-      [size],
-    );
-    for (const leaf of leaves) frontier.append(leaf.leaf_hash);
+    // In batches: a million leaves at once would be a needless spike of memory.
+    for (let from = 0; from < size; from += LOAD_BATCH) {
+      const { rows: leaves } = await client.query<[Buffer]>({
+        text: `SELECT leaf_hash FROM audit_leaves
+                WHERE leaf_index >= $1 AND leaf_index < $2 ORDER BY leaf_index`,
+        values: [from, Math.min(size, from + LOAD_BATCH)],
+        rowMode: 'array',
+      });
+      for (const [leafHash] of leaves) frontier.append(leafHash);
+    }
     if (frontier.size !== size || (size > 0 && !frontier.root().equals(rows[0].root_hash))) {
       throw new LogTampered(
         `the stored leaves do not give the root of the latest checkpoint (size ${size}); ` +

@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { api, type AuditFilters } from '../api';
+import { API_BASE, api, type AuditFilters } from '../api';
 import { ErrorBox, Loading } from '../components/ErrorBox';
 import { EventTable } from '../components/EventTable';
 import { Field } from '../components/Field';
@@ -57,13 +57,21 @@ export function AuditPage() {
             onClick={() => verify.mutate()}
             disabled={verify.isPending}
           >
-            {verify.isPending ? 'Verifying…' : 'Verify chain'}
+            {verify.isPending ? 'Verifying…' : 'Verify log'}
           </button>
           <a className="button" href={api.auditExportUrl('csv')} download>
             Export CSV
           </a>
           <a className="button" href={api.auditExportUrl('jsonl')} download>
             Export JSONL
+          </a>
+          {/* Checkpoints are meant to be kept outside the database: POST them to
+              /audit/verify later to show the history was not rewritten. */}
+          <a className="button" href={`${API_BASE}/audit/checkpoints/latest`} download>
+            Latest checkpoint
+          </a>
+          <a className="button" href={`${API_BASE}/audit/public-key`} download>
+            Public key
           </a>
         </div>
       </header>
@@ -74,8 +82,8 @@ export function AuditPage() {
           data-testid="verify-result"
         >
           {verify.data.ok
-            ? `Chain intact: ${verify.data.checked} events checked.`
-            : `Chain broken at event ${verify.data.firstBrokenSeq ?? '?'}: ${verify.data.reason ?? 'hash mismatch'} (${verify.data.checked} checked).`}
+            ? `Log intact: ${verify.data.checked} events checked against ${verify.data.checkpoints} signed checkpoints.`
+            : `Log broken at leaf ${verify.data.firstBrokenLeaf ?? '?'}${verify.data.firstBrokenSeq === undefined ? '' : ` (event ${verify.data.firstBrokenSeq})`}: ${verify.data.reason ?? 'mismatch'} (${verify.data.checked} checked).`}
         </p>
       )}
       <ErrorBox error={verify.error} />

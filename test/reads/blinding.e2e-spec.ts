@@ -42,6 +42,16 @@ const STUDY_FIELDS = [
   'settings.adjudication',
   // Always empty for them: the schedule's labels are what a set's visit is called.
   'settings.visits[]',
+  // The charter's reader-quality rules: the same for every task, so they tell no task apart.
+  ...[
+    'qualificationSetCount',
+    'passMaxMeanAbsError',
+    'passMinWithinPercent',
+    'trainingFeedback',
+    'rereadShare',
+    'washoutDays',
+    'washoutReads',
+  ].map((key) => `settings.readerQuality.${key}`),
 ];
 const ME_FIELDS = ['id', 'email', 'name', 'roles[]'];
 const IMAGE_FIELDS = ['top', 'back', 'left', 'right'].flatMap((view) =>

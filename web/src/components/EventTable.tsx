@@ -1,10 +1,19 @@
 import { Link } from 'react-router';
+import { signatureText } from '../signature-text';
 import type { AuditEvent } from '../types';
 
 function short(value: unknown): string {
   if (value === undefined) return '∅';
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
+/** A signed record's signature in full (name, UTC time, meaning), never cut short. */
+function shown(key: string, value: unknown): string {
+  if (key === 'signature' && value && typeof value === 'object' && 'printedName' in value) {
+    return signatureText(value as { printedName: string; signedAt: string; meaning: string });
+  }
+  return short(value);
 }
 
 /** An event's before/after as "key: value" lines; keys changed between the two are marked. */
@@ -28,10 +37,10 @@ function Change({ before, after }: { before: unknown; after: unknown }) {
             <span className="key">{key}:</span>{' '}
             {changed ? (
               <>
-                <del>{short(old)}</del> → <ins>{short(now)}</ins>
+                <del>{shown(key, old)}</del> → <ins>{shown(key, now)}</ins>
               </>
             ) : (
-              short(now ?? old)
+              shown(key, now ?? old)
             )}
           </li>
         );

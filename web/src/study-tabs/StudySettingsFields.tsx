@@ -9,6 +9,16 @@ export const DEFAULT_SETTINGS: StudySettings = {
   pairing: 'per-subject',
   adjudication: 'select-or-own',
   visits: [],
+  // The server's defaults (study-settings.ts DEFAULT_READER_QUALITY): today's behaviour.
+  readerQuality: {
+    qualificationSetCount: 0,
+    passMaxMeanAbsError: 5,
+    passMinWithinPercent: 80,
+    trainingFeedback: false,
+    rereadShare: 0,
+    washoutDays: 14,
+    washoutReads: 20,
+  },
   signatureEverySigning: false,
 };
 

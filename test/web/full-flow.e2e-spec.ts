@@ -262,12 +262,18 @@ describe('the web app in a real browser', () => {
     await own.getByTestId('live-salt').filter({ hasText: '33.4' }).waitFor();
     await a11y.capture(adjudicator, '11b-adjudicator-own-read');
     await own.getByRole('button', { name: 'Record own read' }).click();
+    // Signed "Adjudicated"; the first signing of the session re-enters the password.
+    const signing = adjudicator.getByRole('dialog', { name: /^Sign decision/ });
+    await signing.getByText('Adjudicated', { exact: true }).waitFor();
+    await signing.getByLabel('Password (re-enter to sign)').fill(person('adjudicator').password);
+    await signing.getByRole('button', { name: 'Sign and record decision' }).click();
 
     // Straight on to the second pair: choose Read A.
     await adjudicator.locator('.read-code').filter({ hasNotText: firstCode }).waitFor();
     await adjudicator.getByRole('radio', { name: /^Read A/ }).check();
     await adjudicator.getByLabel(/Rationale/).fill('Read A matches the visible vertex loss.');
     await adjudicator.getByRole('button', { name: 'Record decision' }).click();
+    await adjudicator.getByRole('button', { name: 'Sign and record decision' }).click();
     await adjudicator.getByText('All discordant pairs are decided.').waitFor();
     await a11y.check(adjudicator, '11c-adjudicator-done');
   }

@@ -82,10 +82,12 @@ export async function scoreTwoSetsWithMouse(r1: Page, a11y: A11yAudit): Promise<
   await a11y.capture(r1, '08-rater-view-zoomed');
   await r1.getByRole('button', { name: 'Close' }).click();
   await r1.getByRole('button', { name: 'Submit read…' }).click();
-  await r1.getByRole('dialog', { name: `Submit read ${first.code}?` }).waitFor();
+  await r1.getByRole('dialog', { name: `Sign and submit read ${first.code}?` }).waitFor();
+  // The first signing of the session re-enters the password (21 CFR 11.200).
+  await r1.getByLabel('Password (re-enter to sign)').fill(person('rater1').password);
   await a11y.capture(r1, '09-rater-confirm');
   await reportNextSetPainted(r1, first.code, () =>
-    r1.getByRole('button', { name: 'Submit and next' }).click(),
+    r1.getByRole('button', { name: 'Sign, submit and next' }).click(),
   );
 
   // Straight on to the next set, with a fresh form.
@@ -105,7 +107,8 @@ export async function scoreTwoSetsWithMouse(r1: Page, a11y: A11yAudit): Promise<
     await field(view).fill(value);
   }
   await r1.getByRole('button', { name: 'Submit read…' }).click();
-  await r1.getByRole('button', { name: 'Submit and next' }).click();
+  // A later signing in the same session: no password.
+  await r1.getByRole('button', { name: 'Sign, submit and next' }).click();
   await r1.getByText('All caught up.').waitFor();
   await a11y.check(r1, '09b-rater-caught-up');
   expect(await counts.innerText()).toMatch(/0\s*left\s*2\s*done today/);
@@ -154,7 +157,14 @@ export async function scoreTwoSetsByKeyboard(r2: Page, a11y: A11yAudit): Promise
     if (set === 0) await a11y.capture(r2, '10-rater-keyboard-1024');
     seen.push(...(await readScreen(r2)).seen);
     await k.press('Enter');
-    await r2.getByRole('dialog', { name: `Submit read ${screen.code}?` }).waitFor();
+    await r2.getByRole('dialog', { name: `Sign and submit read ${screen.code}?` }).waitFor();
+    if (set === 0) {
+      // The first signing: the password field takes the focus; Enter signs.
+      await r2.locator('dialog input[type="password"]:focus').waitFor();
+      await k.type(person('rater2').password);
+    } else {
+      await r2.locator('dialog button.primary:focus').waitFor();
+    }
     await k.press('Enter');
     if (set === 0) {
       await r2.waitForURL((url) => url.href !== screen.seen[1]);

@@ -2,7 +2,18 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { AuditAction } from '../../src/audit/audit-action';
 import { signCheckpoint } from '../../src/audit/audit-checkpoint';
-import { API, ApiClient, login, Make, scores, setIn } from '../support/factories';
+import { DEFAULT_READER_QUALITY } from '../../src/studies/study-settings';
+import {
+  addMember,
+  API,
+  ApiClient,
+  createStudy,
+  insertReadySet,
+  login,
+  Make,
+  scores,
+  setIn,
+} from '../support/factories';
 import { makeZip } from '../support/photo-fixtures';
 import { TestApp } from '../support/test-app';
 
@@ -315,7 +326,79 @@ export const ROUTE_RECIPES: Record<string, Recipe> = {
     await expectStatus(client.post('/audit/verify', { checkpoints: [checkpoint] }), 200);
     return AuditAction.AuditVerified;
   },
+  'PUT /studies/{id}/calibration-sets/{photoSetId}': async ({ t, make, mark }) => {
+    const admin = await make.admin();
+    const study = await createStudy(admin);
+    const set = await insertReadySet(t, study.id, unique('CAL'), 'cal');
+    await mark();
+    await expectStatus(
+      admin.put(`/studies/${study.id}/calibration-sets/${set.id}`, scores(40)),
+      200,
+    );
+    return AuditAction.CalibrationSetMarked;
+  },
+  'POST /studies/{id}/reader-quality/raters/{raterId}/rounds': async ({ t, make, mark }) => {
+    const admin = await make.admin();
+    const study = await qualifyingStudy(t, admin, 2);
+    const rater = await make.rater();
+    await addMember(admin, study.id, rater.user.id, ['rater']);
+    // The automatic first round, failed on purpose.
+    const { items } = (await expectStatus(rater.client.get('/reads'), 200)).body as {
+      items: { id: string }[];
+    };
+    await expectStatus(rater.client.post(`/reads/${items[0].id}/score`, scores(100)), 201);
+    await mark();
+    await expectStatus(
+      admin.post(`/studies/${study.id}/reader-quality/raters/${rater.user.id}/rounds`),
+      201,
+    );
+    // The new calibration task (assigned as any read), then the round that holds it.
+    return [AuditAction.ReadAssigned, AuditAction.QualificationRoundStarted];
+  },
+  'POST /studies/{id}/reader-quality/raters/{raterId}/grant': async ({ t, make, mark }) => {
+    const admin = await make.admin();
+    const study = await qualifyingStudy(t, admin, 0);
+    const rater = await make.rater();
+    await addMember(admin, study.id, rater.user.id, ['rater']);
+    await mark();
+    await expectStatus(
+      admin.post(`/studies/${study.id}/reader-quality/raters/${rater.user.id}/grant`, {
+        reason: 'Qualified at another reading centre on the same charter',
+      }),
+      200,
+    );
+    return AuditAction.QualificationGranted;
+  },
+  'POST /studies/{id}/reader-quality/raters/{raterId}/suspend': async ({ make, mark }) => {
+    const admin = await make.admin();
+    const study = await createStudy(admin);
+    const rater = await make.rater();
+    await addMember(admin, study.id, rater.user.id, ['rater']);
+    await mark();
+    await expectStatus(
+      admin.post(`/studies/${study.id}/reader-quality/raters/${rater.user.id}/suspend`, {
+        reason: 'Drift alert on the discordance chart',
+      }),
+      200,
+    );
+    return AuditAction.RaterSuspended;
+  },
 };
+
+/** A study asking one calibration read to qualify, with `calibrationSets` calibration sets. */
+async function qualifyingStudy(t: TestApp, admin: ApiClient, calibrationSets: number) {
+  const study = await createStudy(admin, {
+    readerQuality: { ...DEFAULT_READER_QUALITY, qualificationSetCount: 1 },
+  });
+  for (let i = 0; i < calibrationSets; i++) {
+    const set = await insertReadySet(t, study.id, unique('CAL'), 'cal');
+    await expectStatus(
+      admin.put(`/studies/${study.id}/calibration-sets/${set.id}`, scores(10)),
+      200,
+    );
+  }
+  return study;
+}
 
 /**
  * State-changing routes that deliberately leave no single audit event per call, each with why.

@@ -1,4 +1,6 @@
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +16,7 @@ import { AuditService } from '../../src/audit/audit.service';
 import { verifyConsistency, verifyInclusion } from '../../src/audit/merkle';
 import { TransactionService } from '../../src/database/transaction.service';
 import { ApiClient, createStudy, Make } from '../support/factories';
+import { waitFor } from '../support/processes';
 import { startTestApp, TestApp } from '../support/test-app';
 import { auditorClient, leafOf, recordEvent, waitSealed } from './audit-support';
 
@@ -289,5 +292,53 @@ describe('the signed audit log', () => {
     await recordEvent(t, event(3001));
     await waitSealed(t.db);
     expect((await auditor.get('/audit/verify').expect(200)).body).toMatchObject({ ok: true });
+  });
+});
+
+describe('a witness URL', () => {
+  let t: TestApp;
+  let server: Server;
+  const received: Checkpoint[] = [];
+  let refusals = 2;
+
+  beforeAll(async () => {
+    // A witness that is down at first: sealing must go on, and delivery catch up later.
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        if (refusals > 0) {
+          refusals--;
+          res.writeHead(503).end();
+          return;
+        }
+        received.push(JSON.parse(body) as Checkpoint);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    t = await startTestApp({ env: { AUDIT_WITNESS_URL: `http://127.0.0.1:${port}/checkpoints` } });
+  });
+  afterAll(async () => {
+    await t.close();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('receives every checkpoint, retried after failures, while sealing goes on', async () => {
+    await recordEvent(t, {
+      actor: { id: null, name: 'system', role: 'system' },
+      action: AuditAction.ReadSubmitted,
+      entityType: 'read-task',
+      entityId: 'witnessed',
+    });
+    await waitSealed(t.db);
+    const [{ size }]: { size: string }[] = await t.db.query(
+      'SELECT max(tree_size) AS size FROM audit_checkpoints',
+    );
+    await waitFor(() => received.some((c) => c.treeSize === Number(size)), 30_000);
+    expect(refusals).toBe(0);
+    const sizes = received.map((c) => c.treeSize);
+    expect(sizes).toEqual([...sizes].sort((a, b) => a - b));
   });
 });

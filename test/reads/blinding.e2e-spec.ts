@@ -40,6 +40,8 @@ const STUDY_FIELDS = [
   'settings.thresholds[]',
   'settings.pairing',
   'settings.adjudication',
+  // Whether signers re-enter their password at every signing: the same for every task.
+  'settings.signatureEverySigning',
   // Always empty for them: the schedule's labels are what a set's visit is called.
   'settings.visits[]',
   // The charter's reader-quality rules: the same for every task, so they tell no task apart.

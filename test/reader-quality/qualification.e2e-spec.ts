@@ -184,4 +184,23 @@ describe('reader quality: qualification before live reads', () => {
     expect(listed.body).toHaveLength(1);
     expect(listed.body[0].reference).toEqual({ top: 40, back: 40, left: 40, right: 40, salt: 40 });
   });
+
+  it('training feedback: after a calibration read, and only then, the rater sees that set’s reference', async () => {
+    const study = await createStudy(
+      admin,
+      charter({ qualificationSetCount: 1, trainingFeedback: true }),
+    );
+    await calibrationSet(t, admin, study.id, 35);
+    const rater = await raterInStudy(make, admin, study.id);
+    const [task] = await tasksOfRater(t, rater.user.id);
+    const before = await rater.client.get(`/reads/${task.id}/reference`).expect(404);
+    await readCalibration(t, rater, 4);
+    const feedback = await rater.client.get(`/reads/${task.id}/reference`).expect(200);
+    expect(feedback.body).toEqual({ top: 35, back: 35, left: 35, right: 35, salt: 35 });
+    // Someone else's calibration task answers as if it did not exist.
+    const other = await raterInStudy(make, admin, study.id);
+    const [otherTask] = await tasksOfRater(t, other.user.id);
+    const foreign = await rater.client.get(`/reads/${otherTask.id}/reference`).expect(404);
+    expect(foreign.body.message).toBe(before.body.message);
+  });
 });

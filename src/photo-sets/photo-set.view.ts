@@ -11,7 +11,12 @@ export interface PhotoSetView {
   visitDate: string | null;
   status: PhotoSetStatus;
   createdAt: string;
-  views: { view: View; status: 'pending' | 'ready' | 'rejected'; reason?: string }[];
+  views: {
+    view: View;
+    status: 'pending' | 'ready' | 'rejected';
+    version: number;
+    reason?: string;
+  }[];
   rejectionReasons: { view: View; reason: string }[];
 }
 
@@ -30,6 +35,7 @@ export function toPhotoSetView(set: PhotoSetRow, images: ImageRow[]): PhotoSetVi
     views: mine.map((image) => ({
       view: image.view,
       status: image.status,
+      version: image.version,
       ...(image.reason !== null && { reason: image.reason }),
     })),
     rejectionReasons: mine

@@ -124,7 +124,9 @@ export class PhotoSetsController {
     @Res() response: Response,
   ): Promise<void> {
     const image = await this.photoSets.image(principal, id, view, query.size ?? 'display');
-    response.setHeader('Cache-Control', 'private, max-age=3600');
+    // Revalidated every time (a 304 by ETag): an image query's replacement changes the bytes
+    // behind the same URL, and staff must never look at the earlier image by mistake.
+    response.setHeader('Cache-Control', 'private, no-cache');
     response.setHeader('ETag', image.etag);
     response.setHeader('Content-Type', image.contentType);
     response.setHeader('X-Content-Type-Options', 'nosniff');

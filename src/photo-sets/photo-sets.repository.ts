@@ -59,6 +59,8 @@ const IMAGE = {
   fullKey: column.textOrNull(),
   displayKey: column.textOrNull(),
   thumbKey: column.textOrNull(),
+  /** 1, or higher once an image query replaced the view's image (photo_image_versions). */
+  version: column.int(),
 };
 export type ImageRow = Row<typeof IMAGE>;
 

@@ -95,6 +95,18 @@ describe('image queries in a real browser', () => {
     await c.getByRole('button', { name: 'Upload replacement' }).click();
     await c.getByText('Answered with a replacement image').waitFor({ timeout: 30_000 });
     await c.getByRole('table', { name: /Image versions/ }).waitFor();
+    // The set itself follows: back in reading, the new vertex image shown.
+    await c.getByRole('button', { name: 'Open Top (40%) view large' }).waitFor();
+    await c.locator('.status-reading').waitFor();
+    // The coordinator sees the new image, not a cached copy of the earlier one.
+    const topImage = c.getByRole('img', { name: 'Top (40%) view' });
+    await c.waitForFunction(
+      (img) => (img as unknown as { complete: boolean }).complete,
+      await topImage.elementHandle(),
+    );
+    expect(
+      await topImage.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
+    ).toBeGreaterThan(16);
     await a11y.capture(c, 'iq-06-coordinator-answered-replacement');
     await waitForStatus(t, [set.id], (status) => status === 'reading');
     const fresh = (await tasksOf(t, [set.id])).filter((task) => task.status === 'assigned');
@@ -105,8 +117,12 @@ describe('image queries in a real browser', () => {
     // The rater finds the set back in the queue under a new read code.
     const mine = fresh.find((task) => task.raterId === rater.user.id)!;
     await r.goto('/queue');
-    await r.getByText(mine.readCode).waitFor();
-    await a11y.capture(r, 'iq-07-rater-queue-new-code');
+    await r.getByTestId('queue-counts').filter({ hasText: '1 left' }).waitFor();
+    await r.getByRole('button', { name: /Start reading|Continue/ }).click();
+    await r.waitForURL(new RegExp(`/read/${mine.id}$`));
+    await r.getByText(mine.readCode).first().waitFor();
+    expect(mine.readCode).not.toBe(raterTask.readCode);
+    await a11y.capture(r, 'iq-07-rater-new-read-code');
 
     expect(raterPage.errors).toEqual([]);
     expect(coordinatorPage.errors).toEqual([]);

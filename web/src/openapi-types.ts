@@ -964,6 +964,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/studies/{id}/reader-quality': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every rater's qualification, discordance p-chart and drift, re-read statistics, and alerts */
+    get: operations['ReaderQualityController_overview'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/studies/{id}/calibration-sets/{photoSetId}': {
     parameters: {
       query?: never;
@@ -1538,6 +1555,8 @@ export interface components {
       view: 'top' | 'back' | 'left' | 'right';
       /** @enum {string} */
       status: 'pending' | 'ready' | 'rejected';
+      /** @description The image version: higher once an image query replaced it (earlier ones kept) */
+      version: number;
       /** @description Why the image was rejected */
       reason?: string;
     };
@@ -2226,6 +2245,102 @@ export interface components {
        * @enum {string}
        */
       storage: 'up' | 'down';
+    };
+    ReaderQualitySettingsEchoDto: {
+      qualificationSetCount: number;
+      passMaxMeanAbsError: number;
+      passMinWithinPercent: number;
+      trainingFeedback: boolean;
+      rereadShare: number;
+      washoutDays: number;
+      washoutReads: number;
+    };
+    QualificationRoundDto: {
+      roundNo: number;
+      /** @enum {string} */
+      status: 'open' | 'passed' | 'failed' | 'cancelled';
+      meanAbsError: number | null;
+      withinPercent: number | null;
+      /** Format: date-time */
+      startedAt: string;
+      /** Format: date-time */
+      decidedAt: string | null;
+    };
+    ChartPointDto: {
+      index: number;
+      /** Format: date-time */
+      from: string;
+      /** Format: date-time */
+      to: string;
+      /** @description Reads in the subgroup */
+      n: number;
+      discordant: number;
+      /** @description Share of the subgroup’s reads in a discordant pair */
+      rate: number;
+      lowerLimit: number;
+      upperLimit: number;
+      outOfControl: boolean;
+      /** @description Mean of read − final SALT over the subgroup’s final sets */
+      meanSignedDifference: number | null;
+    };
+    RereadPairDto: {
+      first: number;
+      second: number;
+    };
+    IntervalEstimateDto: {
+      value: number;
+      lower: number;
+      upper: number;
+    };
+    RepeatabilityDto: {
+      /** @description 2.77 × within-subject SD (Bland & Altman) */
+      coefficient: number;
+      withinSubjectSd: number;
+      lower: number;
+      upper: number;
+      /** @description Mean of re-read − first read */
+      meanDifference: number;
+    };
+    RereadStatsDto: {
+      pairs: components['schemas']['RereadPairDto'][];
+      /** @description Test–retest ICC(A,1) (Shrout & Fleiss ICC(2,1), absolute agreement) with 95% CI */
+      icc: components['schemas']['IntervalEstimateDto'] | null;
+      repeatability: components['schemas']['RepeatabilityDto'] | null;
+    };
+    RaterQualityDto: {
+      /** Format: uuid */
+      raterId: string;
+      name: string;
+      active: boolean;
+      /** @enum {string} */
+      status: 'in-training' | 'qualified' | 'failed';
+      suspended: boolean;
+      suspensionReason: string | null;
+      rounds: components['schemas']['QualificationRoundDto'][];
+      chart: components['schemas']['ChartPointDto'][];
+      rereads: components['schemas']['RereadStatsDto'];
+    };
+    ReaderAlertDto: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      raterId: string;
+      raterName: string;
+      /** @enum {string} */
+      chart: 'discordance';
+      pointIndex: number;
+      value: number;
+      lowerLimit: number;
+      upperLimit: number;
+      /** Format: date-time */
+      createdAt: string;
+    };
+    ReaderQualityOverviewDto: {
+      settings: components['schemas']['ReaderQualitySettingsEchoDto'];
+      pooledDiscordanceRate: number;
+      subgroupSize: number;
+      raters: components['schemas']['RaterQualityDto'][];
+      alerts: components['schemas']['ReaderAlertDto'][];
     };
     ReferenceReadDto: {
       /**
@@ -5218,6 +5333,8 @@ export interface operations {
     parameters: {
       query?: {
         size?: 'thumb' | 'display' | 'full';
+        /** @description The image's version (views[].version); the current image is served either way */
+        v?: number;
       };
       header?: never;
       path: {
@@ -7846,6 +7963,90 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ReadinessReportDto'];
+        };
+      };
+    };
+  };
+  ReaderQualityController_overview: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReaderQualityOverviewDto'];
+        };
+      };
+      /** @description Invalid input, or a malformed or too deeply nested JSON body; `message` lists one sentence per field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not signed in, or the session or token has expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Refused: the role or token does not allow this, or the request came from another site */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found; also the answer to anything the caller may not see, so it reveals nothing */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body or upload is too large (JSON bodies: 1 MB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not of a media type this route takes (or is JSON not in UTF-8) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The database (or Redis) is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
     };

@@ -12,6 +12,12 @@ export class PhotoSetViewStatusDto {
   @ApiProperty({ enum: ['pending', 'ready', 'rejected'] })
   status!: 'pending' | 'ready' | 'rejected';
 
+  @ApiProperty({
+    type: 'integer',
+    description: 'The image version: higher once an image query replaced it (earlier ones kept)',
+  })
+  version!: number;
+
   @ApiPropertyOptional({ description: 'Why the image was rejected' })
   reason?: string;
 }

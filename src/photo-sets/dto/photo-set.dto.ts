@@ -90,6 +90,18 @@ export class RenditionQuery {
   @IsOptional()
   @IsIn(RENDITION_SIZES)
   size?: RenditionSize;
+
+  /** Only part of the URL, so a replaced image has a URL of its own in browser caches. */
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    description: "The image's version (views[].version); the current image is served either way",
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  v?: number;
 }
 
 export const VIEW_PARAM_VALUES = VIEWS;

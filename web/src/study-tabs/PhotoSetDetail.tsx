@@ -66,7 +66,7 @@ export function PhotoSetDetail({ studyId }: { studyId: string }) {
                   aria-label={`Open ${VIEW_LABELS[view]} view large`}
                 >
                   <img
-                    src={api.photoSetImageUrl(data.id, view, 'display')}
+                    src={`${api.photoSetImageUrl(data.id, view, 'display')}&v=${state.version}`}
                     alt={`${VIEW_LABELS[view]} view`}
                   />
                 </button>
@@ -82,7 +82,11 @@ export function PhotoSetDetail({ studyId }: { studyId: string }) {
         })}
       </div>
       <ImageViewer
-        src={enlarged ? api.photoSetImageUrl(data.id, enlarged, 'full') : null}
+        src={
+          enlarged
+            ? `${api.photoSetImageUrl(data.id, enlarged, 'full')}&v=${viewState(enlarged)?.version ?? 1}`
+            : null
+        }
         label={enlarged ? VIEW_LABELS[enlarged] : ''}
         onClose={() => setEnlarged(null)}
       />

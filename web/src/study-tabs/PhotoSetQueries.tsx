@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api';
 import { ErrorBox } from '../components/ErrorBox';
 import { Field } from '../components/Field';
@@ -30,6 +30,12 @@ export function PhotoSetQueries({ photoSetId }: { photoSetId: string }) {
     refetchInterval: (query) =>
       query.state.data?.items.some((item) => item.status === 'replacing') ? 2_000 : 10_000,
   });
+  const queryClient = useQueryClient();
+  // A processed replacement changes the set above (status, the view's image): reload it then.
+  const progress = queries.data?.items.map((item) => item.status).join() ?? '';
+  useEffect(() => {
+    if (progress) void queryClient.invalidateQueries({ queryKey: ['photo-set', photoSetId] });
+  }, [progress, photoSetId, queryClient]);
   if (!queries.data) return queries.error ? <ErrorBox error={queries.error} /> : null;
   const { items, imageVersions } = queries.data;
   const replaced = imageVersions.some((version) => !version.current);

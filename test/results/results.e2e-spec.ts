@@ -92,6 +92,14 @@ describe('study results', () => {
         left: 40,
         right: 40,
         submittedAt: expect.any(String),
+        readTaskId: tasks.find((row) => row.photoSetId === concordant.id && row.slot === 1)!.id,
+        version: 1,
+        // The read's electronic signature (21 CFR 11.50): printed name, UTC time, meaning.
+        signature: {
+          printedName: slotRater(concordant.id, 1).name,
+          signedAt: expect.stringMatching(/Z$/),
+          meaning: 'I attest this is my independent assessment',
+        },
       },
       readB: expect.objectContaining({ raterId: slotRater(concordant.id, 2).id, salt: 42.5 }),
       difference: 2.5,
@@ -157,7 +165,10 @@ describe('study results', () => {
     expect(csv.text).toContain(`"'=SUM(A1:A9) says the right side, ""clearly""."`);
     expect(csv.text).toContain(`"week,8"`);
     const concordantLine = lines.find((line) => line.startsWith(concordant.id))!;
-    expect(concordantLine).toMatch(/,41\.3,concordant-mean$/);
+    // Signatures follow: "printed name | UTC time | meaning" for Read A, Read B, the decision.
+    expect(concordantLine).toMatch(
+      /,41\.3,concordant-mean,[^,|]+ \| [^,|]+Z \| I attest this is my independent assessment,[^,]+,$/,
+    );
     const exported = await t.db.query(
       `SELECT actor_id AS "actorId" FROM audit_events WHERE action = 'export.downloaded' AND study_id = $1`,
       [team.study.id],

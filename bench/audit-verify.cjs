@@ -4,7 +4,7 @@
 // Usage: npm run build:server && node bench/audit-verify.cjs [events=1000000]
 // Fills a throwaway database with events as writers leave them (leaf hash in `hash`, their
 // transaction's xid), seals them as the sealer does (leaves in (xid, seq) order, one signed
-// checkpoint over the whole tree), times three verifications, then checks that a modified event
+// checkpoint over the whole tree), times two verifications, then checks that a modified event
 // is reported at its leaf.
 require('reflect-metadata');
 const { generateKeyPairSync, randomUUID } = require('node:crypto');
@@ -18,6 +18,7 @@ const { verifyLog } = require('../dist/audit/audit-log-verifier');
 
 const EVENTS = Number(process.argv[2] ?? 1_000_000);
 const BATCH = 10_000;
+const RUNS = 2;
 
 /** A plausible trail: logins, assignments, read submissions, uploads, decisions. */
 function syntheticEvent(seq, at, ids) {
@@ -182,7 +183,7 @@ async function main() {
       `filled and sealed ${EVENTS} events in ${((Date.now() - began) / 1000).toFixed(1)} s`,
     );
     const timings = [];
-    for (let run = 1; run <= 3; run++) {
+    for (let run = 1; run <= RUNS; run++) {
       const started = Date.now();
       const result = await verifyLog(databaseUrl, key);
       const ms = Date.now() - started;
@@ -205,13 +206,13 @@ async function main() {
     if (caught.ok || Number(caught.firstBrokenSeq) !== altered) {
       throw new Error('verification missed or misplaced the modified event');
     }
-    const sorted = [...timings].sort((a, b) => a - b);
+    const slowest = Math.max(...timings);
     recordResult({
-      figure: `Audit verify of ${EVENTS.toLocaleString('en')} events (whole tree rebuilt, median of 3)`,
-      value: sorted[1],
+      figure: `Audit verify of ${EVENTS.toLocaleString('en')} events (whole tree rebuilt, slower of ${RUNS})`,
+      value: slowest,
       unit: 'ms',
       target: '< 10000 ms',
-      pass: sorted[1] < 10_000,
+      pass: slowest < 10_000,
       note: `runs ${timings.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s on ${cpus().length} cores; a modified event is reported at its leaf`,
     });
   });

@@ -24,7 +24,7 @@ const BENCHES = [
   {
     name: 'audit verify',
     args: ['bench/audit-verify.cjs'],
-    timeoutMs: 600_000,
+    timeoutMs: 900_000,
   },
 ];
 
@@ -49,6 +49,18 @@ async function machine() {
     postgres,
     redis: /redis_version:(\S+)/.exec(info)?.[1] ?? '?',
     kernel: `${os.type()} ${os.release()}`,
+    commit: (() => {
+      const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      if (head.status !== 0) return 'an unknown commit';
+      return `commit ${head.stdout.trim()}${dirty.stdout.trim() ? ' (with uncommitted changes)' : ''}`;
+    })(),
   };
 }
 
@@ -62,7 +74,7 @@ function report(info, results, runs, startedAt, seconds) {
   const lines = [
     '# salt-reader benchmark report',
     '',
-    `Written by \`npm run bench\` (bench/run-all.cjs) on ${startedAt.toISOString()}; the whole run took ${Math.round(seconds)} s.`,
+    `Written by \`npm run bench\` (bench/run-all.cjs) on ${startedAt.toISOString()} at ${info.commit}; the whole run took ${Math.round(seconds)} s.`,
     '',
     '## Machine',
     '',

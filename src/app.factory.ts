@@ -3,7 +3,7 @@ import { NestFactory, Reflector } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
-import { json, NextFunction, Request, Response } from 'express';
+import { Express, json, NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { AppModule } from './app.module';
 import { ApiValidationPipe } from './common/api-validation.pipe';
@@ -15,6 +15,9 @@ import { MediaTypeInterceptor } from './common/media-type.interceptor';
 import { RequestContext } from './common/request-context';
 import { refuseCrossSiteWrites } from './common/same-origin';
 import { AppConfig } from './config/app-config';
+import { HttpMetrics } from './metrics/http-metrics';
+import { METRICS_PATH, MetricsHttp } from './metrics/metrics.http';
+import { QUEUE_BOARD_PATH, QueueBoard } from './queue-board/queue-board';
 import { createLogger, httpLogger, PinoLoggerService, requestIdOf } from './logging';
 import { serveWebApp } from './web-app';
 
@@ -76,6 +79,7 @@ export async function createHttpApp(config: AppConfig): Promise<NestExpressAppli
     );
   });
   app.use(httpLogger(logger));
+  app.use(app.get(HttpMetrics).middleware());
   app.use(refuseCrossSiteWrites(config.publicOrigin));
   app.use(json({ limit: '1mb', verify: rejectDeepJson }));
   setApiPrefix(app);
@@ -88,6 +92,10 @@ export async function createHttpApp(config: AppConfig): Promise<NestExpressAppli
     jsonDocumentUrl: 'api/docs-json',
     useGlobalPrefix: false,
   });
+  // Operations pages, outside /api and ahead of the web app's fallback, which answers any GET.
+  const express = app.getHttpAdapter().getInstance() as Express;
+  express.get(METRICS_PATH, app.get(MetricsHttp).publicHandler());
+  app.use(QUEUE_BOARD_PATH, ...app.get(QueueBoard).handlers());
   serveWebApp(app, config);
   return app;
 }

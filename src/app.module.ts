@@ -8,9 +8,11 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PhotoSetsModule } from './photo-sets/photo-sets.module';
 import { QueriesModule } from './queries/queries.module';
 import { QueueModule } from './queue/queue.module';
+import { QueueBoardModule } from './queue-board/queue-board.module';
 import { ReadsModule } from './reads/reads.module';
 import { ResultsModule } from './results/results.module';
 import { StudiesModule } from './studies/studies.module';
@@ -42,6 +44,8 @@ export class AppModule {
         DemoModule,
         AgreementModule,
         HealthModule,
+        MetricsModule,
+        QueueBoardModule,
         ...(config.role !== 'api' ? [WorkersModule] : []),
       ],
     };

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { MetricsConfig, metricsConfig } from './metrics-config';
 import { AuditLogConfig, auditLogConfig } from './audit-log-config';
 import { ConfigError } from './config-error';
 import { RedisClusterConfig, redisClusterConfig } from './redis-config';
@@ -53,6 +54,8 @@ export interface AppConfig {
   /** SALT_ROLE=worker only: the port of its health probes (WORKER_HEALTH_PORT); unset, none. */
   workerHealthPort?: number;
   demo: boolean;
+  /** How /metrics is served (README, "Metrics and the queue dashboard"). */
+  metrics: MetricsConfig;
   /** The audit log's sealer, signing key and witnesses (docs/audit.md). */
   audit: AuditLogConfig;
 }
@@ -220,6 +223,7 @@ export function loadConfig(env: Env): AppConfig {
     webDir: resolve(optional(env, 'WEB_DIR') ?? './dist/web'),
     workerHealthPort: workerHealthPort(env),
     demo: boolean(env, 'SALT_DEMO', false),
+    metrics: metricsConfig(env, integer(env, 'PORT', 3000, 1, 65535)),
     audit: auditLogConfig(env, storageDir),
   };
 }

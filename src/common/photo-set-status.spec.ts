@@ -52,8 +52,17 @@ describe('photo set transitions', () => {
     const into = (to: PhotoSetStatus): PhotoSetStatus[] =>
       PHOTO_SET_STATUSES.filter((from) => isAllowedTransition(from, to));
     expect(into('final')).toEqual(['reading', 'adjudicating']);
-    expect(into('adjudicating')).toEqual(['reading']);
-    expect(into('reading')).toEqual(['ready', 'awaiting-raters', 'reading', 'final']);
+    // An image query sends the set back where it was (a confirmation) or to reading (a replacement).
+    expect(into('adjudicating')).toEqual(['reading', 'query']);
+    expect(into('reading')).toEqual(['ready', 'awaiting-raters', 'reading', 'final', 'query']);
     expect(into('ready')).toEqual(['processing']);
+  });
+
+  it('lets a reader take a set being read or adjudicated to query, and an answer take it back', () => {
+    expect(PHOTO_SET_STATUSES.filter((from) => isAllowedTransition(from, 'query'))).toEqual([
+      'reading',
+      'adjudicating',
+    ]);
+    expect(PHOTO_SET_TRANSITIONS.query).toEqual(['reading', 'adjudicating']);
   });
 });

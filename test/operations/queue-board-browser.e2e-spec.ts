@@ -40,7 +40,7 @@ describe('the queue dashboard in a browser', () => {
     const page = await context.newPage();
     await page.addInitScript(() => {
       const seen: Violation[] = [];
-      (window as unknown as { violations: Violation[] }).violations = seen;
+      (globalThis as unknown as { violations: Violation[] }).violations = seen;
       // Runs in the page; this project compiles without the DOM library, hence the shape.
       const scope = globalThis as unknown as {
         document: {
@@ -58,7 +58,7 @@ describe('the queue dashboard in a browser', () => {
     page.on('pageerror', (error) => errors.push(error.message));
 
     const pageViolations = () =>
-      page.evaluate(() => (window as unknown as { violations: Violation[] }).violations);
+      page.evaluate(() => (globalThis as unknown as { violations: Violation[] }).violations);
     await page.goto('/admin/queues');
     for (const queue of ALL_QUEUES) {
       await page.getByText(queue, { exact: true }).first().waitFor({ timeout: 30_000 });

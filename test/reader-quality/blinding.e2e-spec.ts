@@ -36,7 +36,7 @@ function fieldPaths(value: unknown, prefix = '', out = new Set<string>()): Set<s
 }
 
 /** What of a response could tell one task from another, with the task's own id and code masked. */
-function shape(response: Response, task: { id: string; readCode?: string }): unknown {
+function shape(response: Response, task: { id: string; readCode?: string }): object {
   const mask = (text: string) =>
     text
       .split(task.id)
@@ -134,7 +134,7 @@ describe('reader quality: calibration and re-read tasks cannot be told from firs
           const meta = await sharp(image.body as Buffer).metadata();
           expect(meta.exif).toBeUndefined();
           images.push({
-            ...(shape(image, task) as object),
+            ...shape(image, task),
             format: meta.format,
             exif: meta.exif,
             icc: meta.icc,

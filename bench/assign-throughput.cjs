@@ -88,11 +88,13 @@ async function readySets(db, studyId, round) {
      INSERT INTO photo_sets (study_id, subject_id, visit, status)
      SELECT $1, s.id, 'v' || g, 'ready' FROM generate_series(1, $2::int) g
        JOIN s ON s.code = 'R' || $3 || '-' || (1 + (g - 1) % ($2::int / 4 + 1))
-     RETURNING id`,
+     RETURNING id, substr(visit, 2)::int AS g`,
     [studyId, SETS, round],
   );
   await db.query('ANALYZE');
-  return rows.map((row) => row.id);
+  // Queued in upload order (g), not in whatever order RETURNING gives: grouped by subject, the
+  // jobs would wait on each other for the per-subject lock, which real uploads months apart don't.
+  return rows.sort((a, b) => a.g - b.g).map((row) => row.id);
 }
 
 async function realRun(db, databaseUrl, studyId, processes, round) {

@@ -40,7 +40,9 @@ export const QUEUE_BOARD_CSP = [
  * Mounted by app.factory.ts after the app-wide middleware, so its unsafe requests (retry, clean,
  * pause) meet the same cross-site refusal, JSON body limits and request log as the API's. Job
  * payloads hold ids only (test/operations/job-payloads.e2e-spec.ts), so nothing blinded shows.
- * Removing or cleaning jobs here loses no work: the reconciler re-derives it from Postgres.
+ * The board is read-only: retrying, cleaning, pausing or editing jobs by hand would change what
+ * the system does with no audit event saying who did it, so the board shows queues and jobs and
+ * refuses every action (405). Lost or stuck work is put back by the reconciler from Postgres.
  */
 @Injectable()
 export class QueueBoard {
@@ -54,7 +56,9 @@ export class QueueBoard {
     const adapter = new ExpressAdapter();
     adapter.setBasePath(QUEUE_BOARD_PATH);
     createBullBoard({
-      queues: ALL_QUEUES.map((name) => new BullMQAdapter(this.producer.queue(name))),
+      queues: ALL_QUEUES.map(
+        (name) => new BullMQAdapter(this.producer.queue(name), { readOnlyMode: true }),
+      ),
       serverAdapter: adapter,
       options: { uiConfig: { boardTitle: 'salt-reader queues' } },
     });

@@ -29,7 +29,8 @@ COPY --from=build /app/dist ./dist
 RUN mkdir -p /data/photos && chown -R node:node /data
 USER node
 EXPOSE 3000
-VOLUME ["/data/photos"]
+# /data: the audit signing key made on first start; /data/photos: the photo store.
+VOLUME ["/data", "/data/photos"]
 # Readiness (Postgres, Redis, photo store). A worker (SALT_ROLE=worker) answers it on
 # WORKER_HEALTH_PORT, which it must then be given. Kubernetes ignores this line: point its
 # livenessProbe at /api/v1/health/live and its readinessProbe at /api/v1/health/ready.

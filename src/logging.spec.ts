@@ -63,4 +63,18 @@ describe('structured logs', () => {
     expect(warn.requestId).toBeUndefined();
     expect(more).toEqual([]);
   });
+
+  it('keep the message logged beside an object of fields', () => {
+    const out = capture();
+    const nestLogger = new PinoLoggerService(createLogger({ logLevel: 'info' }, out.sink));
+    nestLogger.warn({ key: 'photos/a' }, 'the storage sweep failed', 'StorageSweeper');
+    nestLogger.error({ jobId: 'j1' }, 'job failed', 'Error: boom\n    at x', 'Worker');
+    nestLogger.log({ count: 2 }, 'Reconciler');
+    const [warn, error, info] = out.lines();
+    expect(warn).toMatchObject({ msg: 'the storage sweep failed', key: 'photos/a' });
+    expect(warn.context).toBe('StorageSweeper');
+    expect(error).toMatchObject({ msg: 'job failed', jobId: 'j1', context: 'Worker' });
+    expect(error.stack).toContain('boom');
+    expect(info).toMatchObject({ count: 2, context: 'Reconciler' });
+  });
 });

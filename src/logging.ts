@@ -68,6 +68,8 @@ type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
  * Nest's logger interface over pino. Nest passes the context (the class name) as the last
  * argument and, for errors, a stack before it; lines written during a request carry its id.
  */
+const isStack = (text: string): boolean => /\n\s+at /.test(text);
+
 export class PinoLoggerService implements LoggerService {
   constructor(private readonly logger: pino.Logger) {}
 
@@ -97,11 +99,16 @@ export class PinoLoggerService implements LoggerService {
       context,
       requestId: RequestContext.current()?.requestId,
     };
+    if (typeof message === 'object' && message !== null && !(message instanceof Error)) {
+      // logger.warn({ key }, 'what happened'): the string is the message, not Nest's stack slot.
+      const text = typeof rest[0] === 'string' && !isStack(rest[0]) ? rest.shift() : undefined;
+      if (level === 'error' && typeof rest[0] === 'string') fields.stack = rest.shift();
+      this.logger[level]({ ...fields, ...message }, ...(text === undefined ? [] : [text]));
+      return;
+    }
     if (level === 'error' && typeof rest[0] === 'string') fields.stack = rest.shift();
     if (message instanceof Error) {
       this.logger[level]({ ...fields, err: message }, message.message);
-    } else if (typeof message === 'object' && message !== null) {
-      this.logger[level]({ ...fields, ...message });
     } else {
       this.logger[level](fields, String(message));
     }

@@ -9,7 +9,7 @@ import {
   Team,
 } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
-import { asSuperuserWithoutTriggers } from '../audit/audit-support';
+import { waitFor } from '../support/processes';
 
 const ATTEST = 'I attest this is my independent assessment';
 
@@ -161,6 +161,40 @@ describe('signing a read', () => {
     expect(body).not.toBe('');
     for (const rater of team.raters) expect(body).not.toContain(rater.user.name);
     expect(body).not.toMatch(/signature|signedAt|printedName/i);
+
+    // The decision is signed "Adjudicated": the password at the session's first signing.
+    const adjudicationId = (JSON.parse(body) as { id: string }).id;
+    const fresh = await login(t, adjudicator.user.email, adjudicator.password);
+    const signing = await fresh.get(`/adjudications/${adjudicationId}/signing`).expect(200);
+    expect(signing.body).toMatchObject({
+      meaning: 'Adjudicated',
+      printedName: adjudicator.user.name,
+      passwordRequired: true,
+    });
+    const decision = { choice: 'A', rationale: 'Read A matches the images best' };
+    const refused = await fresh.post(`/adjudications/${adjudicationId}/decision`, {
+      ...decision,
+      password: undefined,
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toMatch(/Re-enter your password to sign \("Adjudicated"\)/);
+    await fresh
+      .post(`/adjudications/${adjudicationId}/decision`, {
+        ...decision,
+        password: adjudicator.password,
+      })
+      .expect(201);
+    const timeline = await auditor
+      .get(`/audit/entities/adjudication-task/${adjudicationId}`)
+      .expect(200);
+    const decided = (timeline.body.items as AuditEvent[]).find(
+      (e) => e.action === 'adjudication.decided',
+    );
+    expect(decided?.after?.signature).toMatchObject({
+      meaning: 'Adjudicated',
+      printedName: adjudicator.user.name,
+      method: 'password',
+    });
   });
 
   it('refuses a wrong password, audits it, locks signing for the session after three, and counts toward the sign-in throttle', async () => {
@@ -229,14 +263,25 @@ describe('signing a read', () => {
           AND after ? 'signature' ORDER BY seq LIMIT 1`,
     );
     expect(rows).toHaveLength(1);
-    await asSuperuserWithoutTriggers(t.db, (db) =>
-      db.query(
+    // Once the event is sealed into the log as a leaf, its content is fixed by the log's hashes.
+    await waitFor(async () => {
+      const sealed: unknown[] = await t.db.query('SELECT 1 FROM audit_leaves WHERE seq = $1', [
+        rows[0].seq,
+      ]);
+      return sealed.length === 1;
+    }, 30_000);
+    // As a superuser could (the app's role cannot): the append-only triggers off for one update.
+    await t.db.query('ALTER TABLE audit_events DISABLE TRIGGER USER');
+    try {
+      await t.db.query(
         `UPDATE audit_events
             SET after = jsonb_set(after, '{signature,printedName}', '"Someone Else"')
           WHERE seq = $1`,
         [rows[0].seq],
-      ),
-    );
+      );
+    } finally {
+      await t.db.query('ALTER TABLE audit_events ENABLE TRIGGER USER');
+    }
     const verified = await auditor.get('/audit/verify').expect(200);
     expect(verified.body.ok).toBe(false);
   });

@@ -280,12 +280,44 @@ export const api = {
   photoSetQueries: (id: string) =>
     settle(client.GET('/api/v1/photo-sets/{id}/queries', { params: { path: { id } } })),
   confirmQuery: (id: string, comment: string) =>
-    settle(client.POST('/api/v1/queries/{id}/confirm', { params: { path: { id } }, body: { comment } })),
+    settle(
+      client.POST('/api/v1/queries/{id}/confirm', { params: { path: { id } }, body: { comment } }),
+    ),
   replaceQueryImages: (id: string, form: FormData) =>
     settle(
       client.POST('/api/v1/queries/{id}/replacement', {
         params: { path: { id } },
         body: form as unknown as ReplacementBody,
+      }),
+    ),
+
+  // Reader quality (issue 12): the admins' and auditors' overview, a rater's own state.
+  readerQuality: (studyId: string) =>
+    settle(
+      client.GET('/api/v1/studies/{id}/reader-quality', { params: { path: { id: studyId } } }),
+    ),
+  myQualification: (studyId: string) =>
+    settle(
+      client.GET('/api/v1/studies/{id}/reader-quality/me', { params: { path: { id: studyId } } }),
+    ),
+  newQualificationRound: (studyId: string, raterId: string) =>
+    settle(
+      client.POST('/api/v1/studies/{id}/reader-quality/raters/{raterId}/rounds', {
+        params: { path: { id: studyId, raterId } },
+      }),
+    ),
+  grantQualification: (studyId: string, raterId: string, reason: string) =>
+    settle(
+      client.POST('/api/v1/studies/{id}/reader-quality/raters/{raterId}/grant', {
+        params: { path: { id: studyId, raterId } },
+        body: { reason },
+      }),
+    ),
+  suspendRater: (studyId: string, raterId: string, reason: string) =>
+    settle(
+      client.POST('/api/v1/studies/{id}/reader-quality/raters/{raterId}/suspend', {
+        params: { path: { id: studyId, raterId } },
+        body: { reason },
       }),
     ),
 

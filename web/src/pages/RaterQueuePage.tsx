@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useLocation, useNavigate } from 'react-router';
 import { api } from '../api';
 import { ErrorBox, Loading } from '../components/ErrorBox';
+import { OwnQualificationNote } from '../components/OwnQualificationNote';
 import { useDocumentTitle } from '../hooks/use-document-title';
 
 export const LAST_READ_KEY = 'salt-reader:last-read';
@@ -53,6 +54,7 @@ export function RaterQueuePage() {
           <strong>{submittedToday}</strong> done today
         </span>
       </p>
+      <OwnQualificationNote />
       {finished && open === 0 && (
         <p className="notice" role="status">
           All caught up. New sets appear here when they are assigned to you.

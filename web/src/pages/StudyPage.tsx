@@ -5,6 +5,7 @@ import { ErrorBox, Loading } from '../components/ErrorBox';
 import { StudyLockBanner } from '../components/StudyLockBanner';
 import { useDocumentTitle } from '../hooks/use-document-title';
 import { useSession } from '../session';
+import { ReaderQualityPage } from './ReaderQualityPage';
 import { AgreementPanel } from '../study-tabs/AgreementPanel';
 import { EndpointsPanel } from '../study-tabs/EndpointsPanel';
 import { ImportPanel } from '../study-tabs/ImportPanel';
@@ -42,6 +43,7 @@ export function StudyPage() {
     { to: 'results', label: 'Results', show: true },
     { to: 'endpoints', label: 'Endpoints', show: canSeeEndpoints },
     { to: 'agreement', label: 'Agreement', show: has('auditor', 'admin') },
+    { to: 'reader-quality', label: 'Reader quality', show: has('auditor', 'admin') },
     { to: 'settings', label: 'Settings', show: has('admin') },
     { to: 'members', label: 'Members', show: has('admin') },
   ].filter((tab) => tab.show);
@@ -75,6 +77,9 @@ export function StudyPage() {
         {canSeeEndpoints && <Route path="endpoints" element={<EndpointsPanel studyId={id} />} />}
         {has('auditor', 'admin') && (
           <Route path="agreement" element={<AgreementPanel studyId={id} />} />
+        )}
+        {has('auditor', 'admin') && (
+          <Route path="reader-quality" element={<ReaderQualityPage studyId={id} />} />
         )}
         {has('admin') && <Route path="settings" element={<SettingsPanel study={data} />} />}
         {has('admin') && <Route path="members" element={<MembersPanel studyId={id} />} />}

@@ -101,9 +101,12 @@ export class PinoLoggerService implements LoggerService {
     };
     if (typeof message === 'object' && message !== null && !(message instanceof Error)) {
       // logger.warn({ key }, 'what happened'): the string is the message, not Nest's stack slot.
-      const text = typeof rest[0] === 'string' && !isStack(rest[0]) ? rest.shift() : undefined;
+      const first = rest[0];
+      const text = typeof first === 'string' && !isStack(first) ? first : undefined;
+      if (text !== undefined) rest.shift();
       if (level === 'error' && typeof rest[0] === 'string') fields.stack = rest.shift();
-      this.logger[level]({ ...fields, ...message }, ...(text === undefined ? [] : [text]));
+      if (text === undefined) this.logger[level]({ ...fields, ...message });
+      else this.logger[level]({ ...fields, ...message }, text);
       return;
     }
     if (level === 'error' && typeof rest[0] === 'string') fields.stack = rest.shift();

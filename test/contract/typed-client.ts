@@ -52,6 +52,9 @@ export async function scoreFirstReadTyped(
     throw new Error(`scoring answered ${scored.response.status}: ${JSON.stringify(scored.error)}`);
   }
 
+  // Every view was scored, so the answer is the SALT score, not the not-evaluable one.
+  if (!('salt' in scored.data)) throw new Error('scoring answered with not-evaluable views');
+
   const after = await api.GET('/api/v1/reads', { headers });
   if (!after.data) throw new Error(`listing reads answered ${after.response.status}`);
 

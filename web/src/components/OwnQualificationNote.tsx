@@ -32,7 +32,7 @@ export function OwnQualificationNote() {
   });
   if (lines.length === 0) return null;
   return (
-    <ul className="plain-list notice" aria-label="My qualification">
+    <ul className="plain-list notice rq-own" aria-label="My qualification">
       {lines.map((line) => (
         <li key={line.id}>{line.text}</li>
       ))}

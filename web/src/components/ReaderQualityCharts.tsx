@@ -142,6 +142,7 @@ export function DriftChart({ points, label }: { points: ChartPoint[]; label: str
             type="number"
             domain={[0.5, Math.max(1, points.length) + 0.5]}
             allowDecimals={false}
+            ticks={points.map((point) => point.index + 1)}
             label={{ value: 'Subgroup of reads', position: 'insideBottom', offset: -10 }}
           />
           <YAxis
@@ -196,6 +197,7 @@ export function RereadPlot({ stats, label }: { stats: RereadStats; label: string
             dataKey="difference"
             name="Re-read − first"
             domain={[-reach, reach]}
+            label={{ value: 'Re-read − first', angle: -90, position: 'insideLeft', offset: 10 }}
           />
           <Tooltip />
           <ReferenceLine y={0} stroke="#8a9aa5" />

@@ -157,7 +157,7 @@ export function ReaderQualityPage({ studyId }: { studyId: string }) {
                       <div className="rq-actions">
                         <button
                           type="button"
-                          aria-label={`Start another qualification round for ${r.name}`}
+                          aria-label={`New round for ${r.name}`}
                           disabled={round.isPending || (r.status === 'in-training' && !r.suspended)}
                           onClick={() => round.mutate(r.raterId)}
                         >

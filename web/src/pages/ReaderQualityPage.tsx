@@ -104,8 +104,9 @@ export function ReaderQualityPage({ studyId }: { studyId: string }) {
       <section className="card" aria-labelledby="rq-raters">
         <h2 id="rq-raters">Raters</h2>
         <p className="hint">
-          Qualification: {data.settings.qualificationSetCount} calibration sets, pass with a mean
-          absolute SALT error ≤ {data.settings.passMaxMeanAbsError} and at least{' '}
+          Qualification: {data.settings.qualificationSetCount} calibration set
+          {data.settings.qualificationSetCount === 1 ? '' : 's'}, pass with a mean absolute SALT
+          error ≤ {data.settings.passMaxMeanAbsError} and at least{' '}
           {data.settings.passMinWithinPercent}% within the study’s maximum difference. Pooled
           discordance rate {asPercent(data.pooledDiscordanceRate)}%, subgroups of{' '}
           {data.subgroupSize} reads.

@@ -203,10 +203,15 @@ describe('photo set upload and ingest', () => {
       rejectionReasons: [{ view: 'back', reason: 'not an image sharp can decode (text file)' }],
     });
     expect(detail.body.views).toEqual([
-      { view: 'top', status: 'ready' },
-      { view: 'back', status: 'rejected', reason: 'not an image sharp can decode (text file)' },
-      { view: 'left', status: 'ready' },
-      { view: 'right', status: 'ready' },
+      { view: 'top', status: 'ready', version: 1 },
+      {
+        view: 'back',
+        status: 'rejected',
+        reason: 'not an image sharp can decode (text file)',
+        version: 1,
+      },
+      { view: 'left', status: 'ready', version: 1 },
+      { view: 'right', status: 'ready', version: 1 },
     ]);
     expect((await setup.coordinator.client.get(`/photo-sets/${id}/images/back`)).status).toBe(404);
   });

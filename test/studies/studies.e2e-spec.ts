@@ -1,6 +1,7 @@
 import { Principal } from '../../src/auth/principal';
 import { DomainEvents } from '../../src/events/domain-events.service';
 import { MembershipChange, StudiesService } from '../../src/studies/studies.service';
+import { DEFAULT_READER_QUALITY } from '../../src/studies/study-settings';
 import { Make } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -84,6 +85,8 @@ describe('studies and membership', () => {
       pairing: 'per-subject',
       adjudication: 'select-or-own',
       visits: [],
+      signatureEverySigning: false,
+      readerQuality: DEFAULT_READER_QUALITY,
     });
     const [event] = await t.db.query(
       `SELECT before, after, reason FROM audit_events
@@ -196,6 +199,7 @@ describe('studies and membership', () => {
     expect(events.handlerNames('study.membership-changed')).toEqual([
       'AssignmentService.onMembershipChanged',
       'EvaluationService.onMembershipChanged',
+      'QualificationService.onMembershipChanged',
     ]);
     const publish = events.publish.bind(events);
     const spy = jest.spyOn(events, 'publish').mockImplementation(async (tx, name, payload) => {
@@ -264,6 +268,8 @@ describe('studies and membership', () => {
       pairing: 'per-subject',
       adjudication: 'select-or-own',
       visits: [],
+      signatureEverySigning: false,
+      readerQuality: DEFAULT_READER_QUALITY,
     });
 
     // Over HTTP too: once the global coordinator role is gone, so is the study coordinator role.

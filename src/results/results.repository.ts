@@ -21,6 +21,11 @@ const READ = {
   left: column.numeric(),
   right: column.numeric(),
   submittedAt: column.timestamp(),
+  readTaskId: column.text(),
+  version: column.int(),
+  signedBy: column.textOrNull(),
+  signedAt: column.timestampOrNull(),
+  signatureMeaning: column.textOrNull(),
 };
 const EVALUATION = {
   photoSetId: column.text(),
@@ -34,6 +39,9 @@ const ADJUDICATION = {
   choice: column.textOrNull(),
   rationale: column.textOrNull(),
   decidedAt: column.timestampOrNull(),
+  signedBy: column.textOrNull(),
+  signedAt: column.timestampOrNull(),
+  signatureMeaning: column.textOrNull(),
 };
 const FINAL = {
   photoSetId: column.text(),
@@ -74,10 +82,12 @@ export class ResultsRepository {
       READ,
       `SELECT t.photo_set_id, t.slot, r.rater_id, u.name AS rater_name, r.salt,
               r.score_top AS top, r.score_back AS back, r.score_left AS left,
-              r.score_right AS right, r.submitted_at
+              r.score_right AS right, r.submitted_at, t.id AS read_task_id, r.version,
+              sg.printed_name AS signed_by, sg.signed_at, sg.meaning AS signature_meaning
          FROM read_tasks t
          JOIN reads r ON r.read_task_id = t.id AND r.version = t.version
          JOIN users u ON u.id = r.rater_id
+         LEFT JOIN signatures sg ON sg.record_type = 'read' AND sg.record_id = r.id
         WHERE t.study_id = $1 AND t.status = 'submitted' AND t.kind = 'live'`,
       [studyId],
     );
@@ -103,10 +113,13 @@ export class ResultsRepository {
       this.dataSource.manager,
       ADJUDICATION,
       `SELECT DISTINCT ON (a.photo_set_id) a.photo_set_id, a.adjudicator_id,
-              u.name AS adjudicator_name, d.choice, d.rationale, d.decided_at
+              u.name AS adjudicator_name, d.choice, d.rationale, d.decided_at,
+              sg.printed_name AS signed_by, sg.signed_at, sg.meaning AS signature_meaning
          FROM adjudication_tasks a
          JOIN users u ON u.id = a.adjudicator_id
          LEFT JOIN adjudication_decisions d ON d.adjudication_task_id = a.id
+         LEFT JOIN signatures sg
+           ON sg.record_type = 'adjudication-decision' AND sg.record_id = d.id
         WHERE a.study_id = $1 AND a.status <> 'voided'
         ORDER BY a.photo_set_id, a.created_at DESC, a.id`,
       [studyId],

@@ -3,7 +3,7 @@ import { NestFactory, Reflector } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
-import { Express, json, NextFunction, Request, Response } from 'express';
+import { json, NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { AppModule } from './app.module';
 import { ApiValidationPipe } from './common/api-validation.pipe';
@@ -93,7 +93,7 @@ export async function createHttpApp(config: AppConfig): Promise<NestExpressAppli
     useGlobalPrefix: false,
   });
   // Operations pages, outside /api and ahead of the web app's fallback, which answers any GET.
-  const express = app.getHttpAdapter().getInstance() as Express;
+  const express = app.getHttpAdapter().getInstance();
   express.get(METRICS_PATH, app.get(MetricsHttp).publicHandler());
   app.use(QUEUE_BOARD_PATH, ...app.get(QueueBoard).handlers());
   serveWebApp(app, config);

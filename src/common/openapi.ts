@@ -81,6 +81,8 @@ export const OPENAPI_TAGS: readonly [name: string, description: string][] = [
   ['reads', "The rater's blinded queue and scoring; anything not the rater's own is 404"],
   ['adjudications', "The adjudicator's blinded tasks: Read A and Read B, and the decision"],
   ['results', 'Unblinded results, exports and agreement statistics'],
+  ['queries', "Image queries: a reader's 'not evaluable', answered by the coordinator"],
+  ['reader-quality', 'Calibration sets, rater qualification, blinded re-reads and drift'],
   ['audit', 'The tamper-evident audit trail (auditors, admins)'],
   ['health', 'Liveness and readiness'],
 ];

@@ -18,7 +18,7 @@ import {
   raterInStudy,
   readCalibration,
   tasksOfRater,
-} from './quality-fixtures';
+} from '../support/reader-quality-fixtures';
 
 /** Every field path of a JSON value, arrays as `[]`. */
 function fieldPaths(value: unknown, prefix = '', out = new Set<string>()): Set<string> {

@@ -10,7 +10,12 @@ import {
 } from '../support/factories';
 import { waitFor } from '../support/processes';
 import { startTestApp, TestApp } from '../support/test-app';
-import { charter, raterInStudy, seedFinalSets, tasksOfRater } from './quality-fixtures';
+import {
+  charter,
+  raterInStudy,
+  seedFinalSets,
+  tasksOfRater,
+} from '../support/reader-quality-fixtures';
 
 /** Mulberry32: the same reads on every run. */
 function seeded(seed: number): () => number {

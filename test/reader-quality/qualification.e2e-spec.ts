@@ -16,7 +16,7 @@ import {
   raterInStudy,
   readCalibration,
   tasksOfRater,
-} from './quality-fixtures';
+} from '../support/reader-quality-fixtures';
 
 const QUALIFICATION = charter({
   qualificationSetCount: 2,

@@ -2,7 +2,12 @@ import { RereadsService } from '../../src/reader-quality/rereads.service';
 import { binomialTolerance, selectedForReread } from '../../src/reader-quality/rereads';
 import { ApiClient, createStudy, Make } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
-import { charter, raterInStudy, seedFinalSets, tasksOfRater } from './quality-fixtures';
+import {
+  charter,
+  raterInStudy,
+  seedFinalSets,
+  tasksOfRater,
+} from '../support/reader-quality-fixtures';
 
 const DAY = 24 * 60 * 60 * 1000;
 

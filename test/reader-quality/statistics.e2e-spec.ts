@@ -8,7 +8,7 @@ import {
   readCalibration,
   seedFinalSets,
   tasksOfRater,
-} from './quality-fixtures';
+} from '../support/reader-quality-fixtures';
 
 /** ICC(A,1) (McGraw & Wong; Shrout & Fleiss ICC(2,1)) of n × 2, written out from its sums. */
 function iccAgreement(first: number[], second: number[]): number {

@@ -6,7 +6,7 @@ import {
   readCalibration,
   seedFinalSets,
   tasksOfRater,
-} from '../reader-quality/quality-fixtures';
+} from '../support/reader-quality-fixtures';
 import { addMember, ApiClient, createStudy, Make, MadeUser } from '../support/factories';
 import { waitFor } from '../support/processes';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, TestApp } from '../support/test-app';

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { addMember, ApiClient, insertReadySet, MadeUser, Make, scores } from '../support/factories';
+import { addMember, ApiClient, insertReadySet, MadeUser, Make, scores } from './factories';
 import {
   DEFAULT_READER_QUALITY,
   ReaderQualitySettings,
   StudySettings,
 } from '../../src/studies/study-settings';
-import { TestApp } from '../support/test-app';
+import { TestApp } from './test-app';
 
 export interface QualityTask {
   id: string;

@@ -3,6 +3,7 @@ import { Dialog } from './Dialog';
 import { ErrorBox } from './ErrorBox';
 import { Field } from './Field';
 
+/** The server's minimum for most reasons (reopen, lock); some ask more, e.g. a manual grant. */
 const MIN_REASON = 5;
 
 interface ReasonDialogProps {
@@ -11,13 +12,18 @@ interface ReasonDialogProps {
   /** What the action does, in a sentence or two. */
   description: string;
   confirmLabel: string;
+  /** The server's minimum length for this reason; 5 unless given. */
+  minLength?: number;
   busy?: boolean;
   error: unknown;
   onConfirm: (reason: string) => void;
   onCancel: () => void;
 }
 
-/** An admin action that needs a reason kept in the audit trail (reopen a read, lock a study). */
+/**
+ * An admin action that needs a reason kept in the audit trail (reopen a read, lock a study, grant
+ * or suspend a rater).
+ */
 export function ReasonDialog(props: ReasonDialogProps) {
   const [reason, setReason] = useState('');
   const [tried, setTried] = useState(false);
@@ -27,10 +33,10 @@ export function ReasonDialog(props: ReasonDialogProps) {
       setTried(false);
     }
   }, [props.open]);
+  const minLength = props.minLength ?? MIN_REASON;
+  const length = reason.trim().length;
   const problem =
-    reason.trim().length < MIN_REASON
-      ? `Give a reason of at least ${MIN_REASON} characters.`
-      : null;
+    length < minLength ? `Say why in at least ${minLength} characters (${length} so far).` : null;
   return (
     <Dialog open={props.open} title={props.title} onClose={props.onCancel}>
       <form
@@ -47,6 +53,7 @@ export function ReasonDialog(props: ReasonDialogProps) {
           <Field
             id="action-reason"
             label="Reason (kept in the audit trail)"
+            hint={`At least ${minLength} characters.`}
             error={tried && problem}
           >
             {(control) => (

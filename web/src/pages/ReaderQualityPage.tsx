@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { api } from '../api';
 import { ErrorBox, Loading } from '../components/ErrorBox';
 import { Field } from '../components/Field';
-import { QualificationReasonDialog } from '../components/QualificationReasonDialog';
+import { ReasonDialog } from '../components/ReasonDialog';
 import {
   asPercent,
   DiscordancePChart,
@@ -30,6 +30,9 @@ const ROUND_LABELS: Record<Round['status'], string> = {
   failed: 'failed',
   cancelled: 'cancelled',
 };
+
+/** The server's minimum for a grant or suspension reason (reader-quality ReasonDto). */
+const MIN_QUALIFICATION_REASON = 10;
 
 const when = (iso: string) => new Date(iso).toLocaleString();
 
@@ -233,7 +236,8 @@ export function ReaderQualityPage({ studyId }: { studyId: string }) {
       {rater && <RaterCharts rater={rater} data={data} onSelect={setSelected} />}
 
       {action && (
-        <QualificationReasonDialog
+        <ReasonDialog
+          minLength={MIN_QUALIFICATION_REASON}
           open
           title={
             action.kind === 'grant'

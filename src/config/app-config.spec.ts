@@ -56,6 +56,7 @@ describe('loadConfig', () => {
     [{ PUBLIC_ORIGIN: 'ftp://salt.example.org' }, 'PUBLIC_ORIGIN'],
     [{ PUBLIC_ORIGIN: 'https://salt.example.org/app' }, 'PUBLIC_ORIGIN'],
     [{ COOKIE_SECURE: 'sometimes' }, 'COOKIE_SECURE'],
+    [{ SALT_ROLE: 'worker', WORKER_HEALTH_PORT: '9464', METRICS_PORT: '9464' }, 'METRICS_PORT'],
     [{ DB_STATEMENT_TIMEOUT_MS: '0' }, 'DB_STATEMENT_TIMEOUT_MS'],
     [{ DB_CONNECT_TIMEOUT_MS: '5s' }, 'DB_CONNECT_TIMEOUT_MS'],
     [{ REDIS_COMMAND_TIMEOUT_MS: 'soon' }, 'REDIS_COMMAND_TIMEOUT_MS'],

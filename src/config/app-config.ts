@@ -184,6 +184,12 @@ export function loadConfig(env: Env): AppConfig {
     throw new ConfigError('QUEUE_PREFIX', 'may hold only letters, digits, _ . - { }');
   }
   const storageDir = resolve(optional(env, 'STORAGE_DIR') ?? './data/photos');
+  const metrics = metricsConfig(env, integer(env, 'PORT', 3000, 1, 65535));
+  const healthPort = workerHealthPort(env);
+  // Both would be opened by the same worker process: the second listen would fail with EADDRINUSE.
+  if (metrics.port !== undefined && metrics.port === healthPort) {
+    throw new ConfigError('METRICS_PORT', 'must differ from WORKER_HEALTH_PORT');
+  }
   return {
     role: oneOf(env, 'SALT_ROLE', ['api', 'worker', 'all'] as const, 'all'),
     port: integer(env, 'PORT', 3000, 1, 65535),
@@ -221,9 +227,9 @@ export function loadConfig(env: Env): AppConfig {
     },
     redisCommandTimeoutMs: integer(env, 'REDIS_COMMAND_TIMEOUT_MS', 2000, 50, 60_000),
     webDir: resolve(optional(env, 'WEB_DIR') ?? './dist/web'),
-    workerHealthPort: workerHealthPort(env),
+    workerHealthPort: healthPort,
     demo: boolean(env, 'SALT_DEMO', false),
-    metrics: metricsConfig(env, integer(env, 'PORT', 3000, 1, 65535)),
+    metrics,
     audit: auditLogConfig(env, storageDir),
   };
 }

@@ -127,19 +127,35 @@ export class PhotoSetsRepository {
     from: PhotoSetStatus | readonly PhotoSetStatus[],
     to: PhotoSetStatus,
   ): Promise<boolean> {
+    return (await this.transitionMany(tx, [photoSetId], from, to)).has(photoSetId);
+  }
+
+  /**
+   * `transition` for many sets in one statement (assignment moves a batch of sets to reading):
+   * answers the ids that moved; a set no longer in one of `from` is left as it is.
+   */
+  async transitionMany(
+    tx: EntityManager,
+    photoSetIds: readonly string[],
+    from: PhotoSetStatus | readonly PhotoSetStatus[],
+    to: PhotoSetStatus,
+  ): Promise<Set<string>> {
     const fromStatuses: readonly PhotoSetStatus[] = typeof from === 'string' ? [from] : from;
     const refused = fromStatuses.filter((status) => !isAllowedTransition(status, to));
     if (!fromStatuses.length || refused.length) {
       throw new Error(
-        `photo set ${photoSetId}: no transition from ${refused.join(', ') || 'nothing'} to ${to}`,
+        `photo set ${photoSetIds.join(', ')}: no transition from ${refused.join(', ') || 'nothing'} to ${to}`,
       );
     }
-    return changed(
+    if (!photoSetIds.length) return new Set();
+    const moved = await rows(
       tx,
+      ID,
       `UPDATE photo_sets SET status = $3, updated_at = now()
-        WHERE id = $1 AND status = ANY($2::text[]) RETURNING id`,
-      [photoSetId, fromStatuses, to],
+        WHERE id = ANY($1::uuid[]) AND status = ANY($2::text[]) RETURNING id`,
+      [photoSetIds, fromStatuses, to],
     );
+    return new Set(moved.map((row) => row.id));
   }
 
   /** The subject's id, creating the subject on first sight of its code. */

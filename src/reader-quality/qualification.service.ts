@@ -100,6 +100,11 @@ export class QualificationService {
     return this.quality.isCalibrationSet(tx, photoSetId);
   }
 
+  /** Of `photoSetIds`, the calibration sets, which assignment of a batch leaves alone. */
+  calibrationSetIds(tx: EntityManager, photoSetIds: readonly string[]): Promise<Set<string>> {
+    return this.quality.calibrationSetIds(tx, photoSetIds);
+  }
+
   // ---- calibration sets ----------------------------------------------------------------------
 
   async markCalibrationSet(

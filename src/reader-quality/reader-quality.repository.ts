@@ -119,6 +119,17 @@ export class ReaderQualityRepository {
     return (await this.calibrationSet(photoSetId, tx)) !== null;
   }
 
+  /** Of `photoSetIds`, the calibration sets. */
+  async calibrationSetIds(tx: EntityManager, photoSetIds: readonly string[]): Promise<Set<string>> {
+    const found = await rows(
+      tx,
+      ID,
+      `SELECT photo_set_id AS id FROM calibration_sets WHERE photo_set_id = ANY($1::uuid[])`,
+      [photoSetIds],
+    );
+    return new Set(found.map((row) => row.id));
+  }
+
   async calibrationSets(studyId: string): Promise<CalibrationSetRow[]> {
     return rows(
       this.dataSource.manager,

@@ -29,10 +29,21 @@ const SET_FOR_ASSIGNMENT = {
   ...LOCKED_SET,
   settings: column.json<Partial<StudySettings> | null>(),
 };
+const STATUS = { status: column.text<PhotoSetStatus>() };
+const SUBJECT_PAIR = { subjectId: column.text(), raterIds: column.json<string[]>() };
 const RATER_LOAD = { raterId: column.text(), openTasks: column.count() };
 const RATER = { raterId: column.text() };
 const ID = { id: column.text() };
 const TASK = entityColumns(ReadTaskEntity);
+
+/** A live task of a new pair, as assignment writes it (the study is the batch's). */
+export interface NewPairTask {
+  photoSetId: string;
+  slot: 1 | 2;
+  raterId: string;
+  readCode: string;
+  queueKey: number;
+}
 
 export interface NewReadTask {
   photoSetId: string;
@@ -70,6 +81,53 @@ export class AssignmentRepository {
          FROM photo_sets ps JOIN studies st ON st.id = ps.study_id
         WHERE ps.id = $1 FOR UPDATE OF ps`,
       [photoSetId],
+    );
+  }
+
+  /**
+   * The set's status as last committed, without a lock: most assign jobs of a backlog find their
+   * set already assigned with another set's batch, and this lets them say so in one round trip.
+   * Only a hint; whoever acts decides under lockForAssignment.
+   */
+  async statusOf(db: EntityManager, photoSetId: string): Promise<PhotoSetStatus | null> {
+    const row = await firstRow(db, STATUS, `SELECT status FROM photo_sets WHERE id = $1`, [
+      photoSetId,
+    ]);
+    return row?.status ?? null;
+  }
+
+  /**
+   * Up to `limit` other sets of the study waiting for raters, row-locked for this transaction
+   * like lockForAssignment. Rows another transaction holds are skipped, not waited for (a
+   * concurrent batch, a submission, a calibration mark): their own jobs come to them. Not sorted
+   * before the limit, so a big backlog (a bulk import) is not sorted again for every batch; the
+   * jobs themselves run in upload order.
+   *
+   * With `subjectLocks` (per-subject pairing) a set is taken only if its subject's assignment
+   * lock (lockSubject) is free or already ours, tried without waiting: a batch whose subjects
+   * overlap another running batch would otherwise wait for all of it, and two batches waiting on
+   * each other's subjects would deadlock. A set left out this way stays locked until commit and
+   * is then assigned by its own job, which waits for the row.
+   */
+  async lockPendingBatch(
+    tx: EntityManager,
+    studyId: string,
+    exceptSetId: string,
+    limit: number,
+    subjectLocks: boolean,
+  ): Promise<LockedPhotoSet[]> {
+    return rows(
+      tx,
+      LOCKED_SET,
+      `WITH picked AS MATERIALIZED (
+         SELECT id, study_id, subject_id, status, created_at FROM photo_sets
+          WHERE study_id = $1 AND status IN ('ready', 'awaiting-raters') AND id <> $2
+          LIMIT $3 FOR UPDATE SKIP LOCKED)
+       SELECT id, study_id, subject_id, status FROM picked
+        WHERE NOT $4::boolean
+           OR pg_try_advisory_xact_lock(hashtext('assign-subject'), hashtext(subject_id::text))
+        ORDER BY created_at, id`,
+      [studyId, exceptSetId, limit, subjectLocks],
     );
   }
 
@@ -137,49 +195,67 @@ export class AssignmentRepository {
     );
   }
 
-  /** Both tasks of a new pair; the caller has moved the set to 'reading' (the unique indexes
-   * refuse a second pair). */
-  async insertPair(
+  /**
+   * The tasks of new pairs, for any number of sets of one study, in one statement; the caller
+   * has moved the sets to 'reading' (the unique indexes refuse a second pair). Answered in the
+   * order given.
+   */
+  async insertPairTasks(
     tx: EntityManager,
-    photoSetId: string,
     studyId: string,
-    tasks: { slot: 1 | 2; raterId: string; readCode: string; queueKey: number }[],
+    tasks: readonly NewPairTask[],
   ): Promise<ReadTaskEntity[]> {
-    const params: unknown[] = [photoSetId, studyId];
-    const values = tasks.map((task) => {
-      params.push(task.slot, task.raterId, task.readCode, task.queueKey);
-      const n = params.length;
-      return `($1::uuid, $2::uuid, $${n - 3}::smallint, $${n - 2}::uuid, $${n - 1}, $${n}::float8)`;
-    });
-    return rows(
+    const inserted = await rows(
       tx,
       TASK,
       `INSERT INTO read_tasks AS t (photo_set_id, study_id, slot, rater_id, read_code, queue_key)
-       VALUES ${values.join(', ')}
+       SELECT n.photo_set_id, $1, n.slot, n.rater_id, n.read_code, n.queue_key
+         FROM unnest($2::uuid[], $3::smallint[], $4::uuid[], $5::text[], $6::float8[])
+              AS n(photo_set_id, slot, rater_id, read_code, queue_key)
        RETURNING ${selectList(TASK, 't')}`,
-      params,
+      [
+        studyId,
+        tasks.map((task) => task.photoSetId),
+        tasks.map((task) => task.slot),
+        tasks.map((task) => task.raterId),
+        tasks.map((task) => task.readCode),
+        tasks.map((task) => task.queueKey),
+      ],
     );
+    const key = (task: { photoSetId: string; slot: number }) => `${task.photoSetId}/${task.slot}`;
+    const byKey = new Map(inserted.map((task) => [key(task), task]));
+    return tasks.map((task) => byKey.get(key(task))!);
   }
 
-  /** The pair on the subject's most recently assigned other set, if it has one. */
-  async subjectPair(
+  /**
+   * Per subject, the live pair on its most recently assigned set other than `exceptSetIds`, for
+   * the subjects that have one. Re-read and calibration tasks are not the subject's pair.
+   */
+  async subjectPairs(
     tx: EntityManager,
-    subjectId: string,
-    exceptSetId: string,
-  ): Promise<[string, string] | null> {
-    const raters = await rows(
+    subjectIds: readonly string[],
+    exceptSetIds: readonly string[],
+  ): Promise<Map<string, [string, string]>> {
+    const found = await rows(
       tx,
-      RATER,
+      SUBJECT_PAIR,
       `WITH latest AS (
-         SELECT t.photo_set_id FROM read_tasks t JOIN photo_sets s ON s.id = t.photo_set_id
-          WHERE s.subject_id = $1 AND t.photo_set_id <> $2
-            AND t.status NOT IN ('reassigned', 'voided')
-          ORDER BY t.created_at DESC, t.id LIMIT 1)
-       SELECT t.rater_id FROM read_tasks t JOIN latest l USING (photo_set_id)
-        WHERE t.status NOT IN ('reassigned', 'voided') ORDER BY t.slot`,
-      [subjectId, exceptSetId],
+         SELECT DISTINCT ON (s.subject_id) s.subject_id, t.photo_set_id
+           FROM read_tasks t JOIN photo_sets s ON s.id = t.photo_set_id
+          WHERE s.subject_id = ANY($1::uuid[]) AND t.photo_set_id <> ALL($2::uuid[])
+            AND t.kind = 'live' AND t.status NOT IN ('reassigned', 'voided')
+          ORDER BY s.subject_id, t.created_at DESC, t.id)
+       SELECT l.subject_id, array_agg(t.rater_id ORDER BY t.slot) AS rater_ids
+         FROM latest l JOIN read_tasks t ON t.photo_set_id = l.photo_set_id
+        WHERE t.kind = 'live' AND t.status NOT IN ('reassigned', 'voided')
+        GROUP BY l.subject_id`,
+      [subjectIds, exceptSetIds],
     );
-    return raters.length === 2 ? [raters[0].raterId, raters[1].raterId] : null;
+    return new Map(
+      found
+        .filter((row) => row.raterIds.length === 2)
+        .map((row) => [row.subjectId, [row.raterIds[0], row.raterIds[1]]]),
+    );
   }
 
   /** Everyone who ever held a task on the set, including tasks handed on. */

@@ -11,13 +11,27 @@ import { MembershipChange } from '../studies/study.events';
 import { PhotoSetsRepository } from '../photo-sets/photo-sets.repository';
 import { StudySettings, withDefaults } from '../studies/study-settings';
 import { AfterCommit } from '../database/after-commit';
+import { PhotoSetStatus } from '../common/photo-set-status';
 import { QualificationService } from '../reader-quality/qualification.service';
 import { AssignmentRepository, LockedPhotoSet } from './assignment.repository';
-import { choosePair, chooseReplacement } from './pairing';
+import { chooseBatchPairs, chooseReplacement } from './pairing';
 import { newReadCode } from './read-code';
 import { ReadsRepository } from './reads.repository';
 
 export type AssignOutcome = 'assigned' | 'awaiting-raters' | 'not-pending';
+
+/** Statuses of a set waiting for its pair. */
+const PENDING_STATUSES = ['ready', 'awaiting-raters'] as const satisfies PhotoSetStatus[];
+const isPending = (status: PhotoSetStatus | null | undefined): boolean =>
+  status === 'ready' || status === 'awaiting-raters';
+
+/**
+ * How many pending sets of one study one assign job takes at most. Per set, a batch costs one
+ * conditional update, two task rows and two audit events; the locks, the rater pool,
+ * qualification and subject pairs are read once per batch. Bounded so that one transaction (and
+ * the subject locks it holds) stays short, and a killed worker's rollback loses little.
+ */
+export const ASSIGN_BATCH_SIZE = 50;
 export type ReassignOutcome = 'reassigned' | 'no-replacement' | 'not-needed';
 
 /**
@@ -45,14 +59,22 @@ export class AssignmentService {
     return this.producer.enqueue(QueueName.Assign, photoSetId, { photoSetId });
   }
 
-  // ---- assign --------------------------------------------------------------------------------
+  // ---- assign ----------------------------------------------------------------------------------
 
+  /**
+   * Gives the set, and with it up to ASSIGN_BATCH_SIZE − 1 other pending sets of its study, to
+   * pairs of raters in one transaction. The other sets' own jobs then find them assigned and end
+   * as no-ops; a set the batch could not take (locked elsewhere) is still assigned by its job.
+   */
   async assign(photoSetId: string): Promise<AssignOutcome> {
+    // A backlog's jobs mostly find their set taken by an earlier batch: one unlocked read says so
+    // without a transaction. Only a shortcut; the decision is made under the row lock below.
+    if (!isPending(await this.assignment.statusOf(this.tx.manager, photoSetId))) {
+      return 'not-pending';
+    }
     return this.tx.run(async (tx) => {
       const set = await this.assignment.lockForAssignment(tx, photoSetId);
-      if (!set || (set.status !== 'ready' && set.status !== 'awaiting-raters')) {
-        return 'not-pending';
-      }
+      if (!set || !isPending(set.status)) return 'not-pending';
       // The study settings at assignment time decide the pairing.
       const { pairing } = withDefaults(set.settings);
       const perSubject = pairing === 'per-subject';
@@ -65,16 +87,45 @@ export class AssignmentService {
         await this.assignment.eligibleRaters(tx, set.studyId),
         set.settings,
       );
-      const pair = choosePair({
+      if (eligible.length < 2) return this.awaitRaters(tx, set, eligible.length);
+      const batch = [set, ...(await this.otherPendingSets(tx, set, perSubject))];
+      const pairs = chooseBatchPairs({
         mode: pairing,
         eligible,
-        subjectPair: perSubject
-          ? await this.assignment.subjectPair(tx, set.subjectId, set.id)
-          : null,
+        sets: batch.map((member) => ({ photoSetId: member.id, subjectId: member.subjectId })),
+        // Read after the subject locks: a batch that held one of them has committed its pairs.
+        subjectPairs: perSubject
+          ? await this.assignment.subjectPairs(
+              tx,
+              [...new Set(batch.map((member) => member.subjectId))],
+              batch.map((member) => member.id),
+            )
+          : new Map(),
       });
-      if (!pair) return this.awaitRaters(tx, set, eligible.length);
-      return this.startReading(tx, set, pair, pairing);
+      if (!pairs.length) return this.awaitRaters(tx, set, eligible.length);
+      return this.startReading(tx, set.studyId, pairs, pairing);
     });
+  }
+
+  /** The rest of the batch: other pending sets of the study this transaction could lock. */
+  private async otherPendingSets(
+    tx: EntityManager,
+    set: LockedPhotoSet,
+    perSubject: boolean,
+  ): Promise<LockedPhotoSet[]> {
+    const others = await this.assignment.lockPendingBatch(
+      tx,
+      set.studyId,
+      set.id,
+      ASSIGN_BATCH_SIZE - 1,
+      perSubject,
+    );
+    if (!others.length) return others;
+    const calibration = await this.qualification.calibrationSetIds(
+      tx,
+      others.map((other) => other.id),
+    );
+    return others.filter((other) => !calibration.has(other.id));
   }
 
   /** Not an error: the set waits and is assigned once raters join (event + reconciler). */
@@ -97,37 +148,47 @@ export class AssignmentService {
     return 'awaiting-raters';
   }
 
-  /** The set moves to reading with both tasks of its pair, each under a fresh read code. */
+  /**
+   * The sets move to reading with both tasks of their pairs, each task under a fresh read code
+   * and with its own read.assigned event. Every set is locked by this transaction, so each moves.
+   */
   private async startReading(
     tx: EntityManager,
-    set: LockedPhotoSet,
-    pair: [string, string],
+    studyId: string,
+    pairs: readonly { photoSetId: string; pair: [string, string] }[],
     pairing: StudySettings['pairing'],
   ): Promise<AssignOutcome> {
-    if (!(await this.photoSets.transition(tx, set.id, set.status, 'reading'))) {
-      return 'not-pending';
-    }
-    const tasks = await this.assignment.insertPair(
+    const moved = await this.photoSets.transitionMany(
       tx,
-      set.id,
-      set.studyId,
-      pair.map((raterId, index) => ({
-        slot: (index + 1) as 1 | 2,
-        raterId,
-        readCode: newReadCode(),
-        queueKey: Math.random(),
-      })),
+      pairs.map(({ photoSetId }) => photoSetId),
+      PENDING_STATUSES,
+      'reading',
     );
-    // Audit events last: the audit chain lock is held from the first append to the commit.
+    if (moved.size !== pairs.length) {
+      throw new Error(`${pairs.length - moved.size} locked photo sets changed status`);
+    }
+    const tasks = await this.assignment.insertPairTasks(
+      tx,
+      studyId,
+      pairs.flatMap(({ photoSetId, pair }) =>
+        pair.map((raterId, index) => ({
+          photoSetId,
+          slot: (index + 1) as 1 | 2,
+          raterId,
+          readCode: newReadCode(),
+          queueKey: Math.random(),
+        })),
+      ),
+    );
     for (const task of tasks) {
       await this.audit.record(tx, {
         actor: SYSTEM_ACTOR,
         action: AuditAction.ReadAssigned,
         entityType: 'read-task',
         entityId: task.id,
-        studyId: set.studyId,
+        studyId,
         after: {
-          photoSetId: set.id,
+          photoSetId: task.photoSetId,
           readTaskId: task.id,
           slot: task.slot,
           raterId: task.raterId,

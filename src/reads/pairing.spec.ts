@@ -1,4 +1,4 @@
-import { choosePair, chooseReplacement, leastLoaded, RaterLoad } from './pairing';
+import { chooseBatchPairs, choosePair, chooseReplacement, leastLoaded, RaterLoad } from './pairing';
 
 const load = (entries: Record<string, number>): RaterLoad[] =>
   Object.entries(entries).map(([raterId, openTasks]) => ({ raterId, openTasks }));
@@ -81,5 +81,77 @@ describe('leastLoaded and chooseReplacement', () => {
   it('never replaces with someone already on the set', () => {
     expect(chooseReplacement(load({ a: 0, b: 0, c: 4 }), new Set(['a', 'b']))).toBe('c');
     expect(chooseReplacement(load({ a: 0 }), new Set(['a']))).toBeNull();
+  });
+});
+
+describe('chooseBatchPairs', () => {
+  const sets = (...subjects: string[]) =>
+    subjects.map((subjectId, index) => ({ photoSetId: `set-${index}`, subjectId }));
+
+  it('spreads a per-set batch over the pool as set-by-set assignment would', () => {
+    const chosen = chooseBatchPairs({
+      mode: 'per-set',
+      eligible: load({ a: 0, b: 0, c: 0, d: 0 }),
+      sets: sets('s1', 's2', 's3', 's4', 's5', 's6', 's7', 's8'),
+      subjectPairs: new Map(),
+    });
+    expect(chosen.map((entry) => entry.photoSetId)).toEqual(
+      Array.from({ length: 8 }, (_, i) => `set-${i}`),
+    );
+    const counts = new Map<string, number>();
+    for (const { pair } of chosen) {
+      expect(pair[0]).not.toBe(pair[1]);
+      for (const rater of pair) counts.set(rater, (counts.get(rater) ?? 0) + 1);
+    }
+    // 16 tasks over 4 raters who started level: the batch's own tasks count as load.
+    expect([...counts.values()]).toEqual([4, 4, 4, 4]);
+  });
+
+  it('counts the open tasks raters held before the batch', () => {
+    const chosen = chooseBatchPairs({
+      mode: 'per-set',
+      eligible: load({ a: 3, b: 3, c: 0, d: 0 }),
+      sets: sets('s1', 's2', 's3'),
+      subjectPairs: new Map(),
+    });
+    // c and d take the first three sets (loads 3, 3); only then are all four level.
+    expect(chosen.slice(0, 3).map(({ pair }) => [...pair].sort().join(''))).toEqual([
+      'cd',
+      'cd',
+      'cd',
+    ]);
+  });
+
+  it('per-subject: keeps an earlier pair, and gives a new subject one pair for all its sets', () => {
+    const chosen = chooseBatchPairs({
+      mode: 'per-subject',
+      eligible: load({ a: 9, b: 0, c: 0, d: 9 }),
+      sets: sets('old', 'new', 'old', 'new', 'new'),
+      subjectPairs: new Map([['old', ['a', 'd'] as [string, string]]]),
+    });
+    const pairOf = (index: number) => [...chosen[index].pair].sort().join('');
+    expect([0, 2].map(pairOf)).toEqual(['ad', 'ad']);
+    expect([1, 3, 4].map(pairOf)).toEqual(['bc', 'bc', 'bc']);
+  });
+
+  it('per-subject: a new subject in the batch sees the load the batch already gave', () => {
+    const chosen = chooseBatchPairs({
+      mode: 'per-subject',
+      eligible: load({ a: 0, b: 0, c: 0, d: 0 }),
+      sets: sets('x', 'y'),
+      subjectPairs: new Map(),
+    });
+    expect(new Set([...chosen[0].pair, ...chosen[1].pair]).size).toBe(4);
+  });
+
+  it('is empty without two eligible raters', () => {
+    expect(
+      chooseBatchPairs({
+        mode: 'per-set',
+        eligible: load({ a: 0 }),
+        sets: sets('s1'),
+        subjectPairs: new Map(),
+      }),
+    ).toEqual([]);
   });
 });

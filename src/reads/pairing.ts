@@ -64,3 +64,46 @@ export function chooseReplacement(
   );
   return best?.raterId ?? null;
 }
+
+/** A set waiting for its pair, as batch pairing sees it. */
+export interface SetToPair {
+  photoSetId: string;
+  subjectId: string;
+}
+
+export interface BatchPairingInput {
+  mode: PairingMode;
+  eligible: readonly RaterLoad[];
+  /** Sets in assignment order: with per-subject pairing, a subject's first set picks its pair. */
+  sets: readonly SetToPair[];
+  /** Per subject, the pair on its most recently assigned set before this batch. */
+  subjectPairs: ReadonlyMap<string, readonly [string, string]>;
+  random?: () => number;
+}
+
+/**
+ * The pairs of many sets assigned together, as if `choosePair` ran set after set: each chosen
+ * rater's load grows by the task just given, so the least-loaded rule still spreads the batch
+ * (without it one pair would take every set), and a subject's pair chosen for one set is the
+ * pair of its later sets in the batch. Empty when fewer than two raters are eligible.
+ */
+export function chooseBatchPairs(
+  input: BatchPairingInput,
+): { photoSetId: string; pair: [string, string] }[] {
+  const loads = new Map(input.eligible.map((rater) => [rater.raterId, rater.openTasks]));
+  const subjectPairs = new Map(input.subjectPairs);
+  const chosen: { photoSetId: string; pair: [string, string] }[] = [];
+  for (const set of input.sets) {
+    const pair = choosePair({
+      mode: input.mode,
+      eligible: [...loads].map(([raterId, openTasks]) => ({ raterId, openTasks })),
+      subjectPair: subjectPairs.get(set.subjectId) ?? null,
+      random: input.random,
+    });
+    if (!pair) return [];
+    for (const raterId of pair) loads.set(raterId, loads.get(raterId)! + 1);
+    subjectPairs.set(set.subjectId, pair);
+    chosen.push({ photoSetId: set.photoSetId, pair });
+  }
+  return chosen;
+}

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditAction } from '../audit/audit-action';
@@ -26,6 +27,7 @@ import { ReadsRepository, ReadCounts } from './reads.repository';
 import { ReadTaskEntity } from './read-task.entity';
 import { toReadTaskView, ReadTaskView } from './read-task.view';
 import { computeSalt, RegionScores, SCORED_VIEWS } from '../scoring/salt';
+import { withDefaults } from '../studies/study-settings';
 
 export interface ReadQueue {
   items: { id: string; readCode: string; status: string }[];
@@ -187,20 +189,25 @@ export class ReadsService {
     // The server's SALT, from the four values; nothing the client computed is trusted.
     const salt = computeSalt(scores);
     // Signed before the transaction (the password check is slow); a refusal writes nothing.
-    const signed = await this.ownTask(principal, taskId);
-    const grant = await this.signatures.authorize(
+    const toSign = await this.reads.ownTaskToSign(principal.userId, taskId, principal.credentialId);
+    if (!toSign) throw notFound(NOT_FOUND);
+    const signed = toSign.task;
+    const grant = await this.signatures.authorizeWith(
       principal,
-      signed.studyId,
+      {
+        studyId: signed.studyId,
+        state: toSign.signing,
+        everySigning: withDefaults(toSign.studySettings).signatureEverySigning,
+      },
       signingMeaning(signed),
       input.password,
     );
     return this.tx.run(async (tx) => {
       // A task's set and study never change, so `signed` (read just now) names them; the task's
-      // rater and status are checked again under its lock.
-      await this.locks.assertOpen(tx, signed.studyId);
-      // The set row serialises both raters' submissions, so exactly one of them sees the pair
-      // complete and starts its evaluation.
-      const task = await this.reads.lockSetThenTask(tx, signed.photoSetId, taskId);
+      // rater and status are checked again under its lock. The set's lock serialises both
+      // raters' submissions, so exactly one of them sees the pair complete and starts its
+      // evaluation.
+      const task = await this.reads.lockForSubmission(tx, signed);
       if (
         !task ||
         task.raterId !== principal.userId ||
@@ -208,41 +215,62 @@ export class ReadsService {
       ) {
         throw notFound(NOT_FOUND);
       }
-      if (task.status === 'submitted') return this.resubmission(tx, task, scores, idempotencyKey);
-      // One statement: the read, the task's status, and the other reads of the set already in.
-      const read = await this.reads.submitRead(tx, {
-        readTaskId: task.id,
-        photoSetId: task.photoSetId,
-        raterId: task.raterId,
-        version: task.version,
-        ...scores,
-        salt,
-        idempotencyKey,
-        correctionReason: task.reopenReason,
-      });
-      const signature = await this.signatures.record(tx, grant, {
-        recordType: 'read',
-        recordId: read.id,
-        studyId: task.studyId,
-      });
-      await this.audit.record(tx, {
-        actor: actorOf(principal, 'rater'),
-        action: AuditAction.ReadSubmitted,
-        entityType: 'read-task',
-        entityId: task.id,
-        studyId: task.studyId,
-        after: {
-          photoSetId: task.photoSetId,
+      if (task.status === 'submitted') {
+        await this.locks.assertOpen(tx, task.studyId);
+        return this.resubmission(tx, task, scores, idempotencyKey);
+      }
+      // One statement: the read, the task's status, the signature, the audit event, the other
+      // reads of the set already in, and the study lock's check.
+      const readId = randomUUID();
+      const signature = this.signatures.manifestation(grant);
+      const read = await this.reads.submitRead(
+        tx,
+        {
+          id: readId,
           readTaskId: task.id,
-          readId: read.id,
-          readCode: task.readCode,
-          version: read.version,
+          photoSetId: task.photoSetId,
+          raterId: task.raterId,
+          version: task.version,
           ...scores,
           salt,
-          signature,
+          idempotencyKey,
+          correctionReason: task.reopenReason,
         },
-        reason: task.reopenReason,
-      });
+        {
+          studyId: task.studyId,
+          signature: (firstParam) =>
+            this.signatures.prepare(
+              grant,
+              signature,
+              { recordType: 'read', recordId: readId, studyId: task.studyId },
+              firstParam,
+            ),
+          audit: (firstParam) =>
+            this.audit.prepare(
+              tx,
+              {
+                actor: actorOf(principal, 'rater'),
+                action: AuditAction.ReadSubmitted,
+                entityType: 'read-task',
+                entityId: task.id,
+                studyId: task.studyId,
+                after: {
+                  photoSetId: task.photoSetId,
+                  readTaskId: task.id,
+                  readId,
+                  readCode: task.readCode,
+                  version: task.version,
+                  ...scores,
+                  salt,
+                  signature,
+                },
+                reason: task.reopenReason,
+              },
+              firstParam,
+            ),
+        },
+      );
+      if (!read.studyOpen) throw await this.locks.refusal(tx, task.studyId);
       // A calibration or re-read is never part of a pair: reader quality takes it from here.
       if (task.kind === 'live') this.evaluateWhenPaired(tx, task, [read.id, ...read.otherReadIds]);
       else await this.qualification.qualityReadSubmitted(tx, task.id);

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { column, execute, firstRow, oneRow, rows } from '../database/typed-query';
 import { Signature, SignatureMeaning, SignatureMethod, SignedRecordType } from './signature';
 
-const SIGNING_STATE = {
+export const SIGNING_STATE = {
   verifiedAt: column.timestampOrNull(),
   failures: column.int(),
   lockedAt: column.timestampOrNull(),
@@ -31,6 +31,34 @@ export interface NewSignature {
   recordId: string;
   studyId: string;
   credentialId: string;
+}
+
+/** An INSERT into `signatures` and its parameters. */
+export interface SignatureInsert {
+  sql: string;
+  params: unknown[];
+}
+
+function insertStatement(input: NewSignature, firstParam: number): SignatureInsert {
+  const { signature } = input;
+  const params = [
+    signature.signerId,
+    signature.printedName,
+    signature.meaning,
+    signature.signedAt,
+    signature.method,
+    input.recordType,
+    input.recordId,
+    input.studyId,
+    input.credentialId,
+  ];
+  const values = params.map((_, i) => `$${firstParam + i}`).join(', ');
+  return {
+    sql: `INSERT INTO signatures (signer_id, printed_name, meaning, signed_at, method,
+                                  record_type, record_id, study_id, credential_id)
+          VALUES (${values})`,
+    params,
+  };
 }
 
 /** The `signing_credentials` (per session or token) and `signatures` tables. */
@@ -78,24 +106,16 @@ export class SignaturesRepository {
   }
 
   async insert(tx: EntityManager, input: NewSignature): Promise<void> {
-    const { signature } = input;
-    await execute(
-      tx,
-      `INSERT INTO signatures (signer_id, printed_name, meaning, signed_at, method,
-                               record_type, record_id, study_id, credential_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [
-        signature.signerId,
-        signature.printedName,
-        signature.meaning,
-        signature.signedAt,
-        signature.method,
-        input.recordType,
-        input.recordId,
-        input.studyId,
-        input.credentialId,
-      ],
-    );
+    const statement = insertStatement(input, 1);
+    await execute(tx, statement.sql, statement.params);
+  }
+
+  /**
+   * The INSERT of a signature, with its parameters numbered from `firstParam`, for a repository
+   * that writes it as a data-modifying CTE of its record's own statement (score submission).
+   */
+  insertSql(input: NewSignature, firstParam: number): SignatureInsert {
+    return insertStatement(input, firstParam);
   }
 
   /** The signatures of the given records, by record id (for results and exports). */

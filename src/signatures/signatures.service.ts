@@ -18,13 +18,39 @@ import {
   SignedRecordType,
   SIGNING_FAILURE_LIMIT,
 } from './signature';
-import { SignaturesRepository } from './signatures.repository';
+import { SignatureInsert, SignaturesRepository, SigningState } from './signatures.repository';
 
 /** A signer checked before the signed record's transaction; `record` stamps the signature. */
 export interface SigningGrant {
   principal: Principal;
   meaning: SignatureMeaning;
   method: SignatureMethod;
+}
+
+/** What `authorizeWith` decides on: the session's signing state and the study's rule. */
+export interface SigningContext {
+  studyId: string;
+  state: SigningState;
+  /** The study asks for the password at every signing (StudySettings.signatureEverySigning). */
+  everySigning: boolean;
+}
+
+/** The record a signature is stamped on. */
+export interface SignedRecord {
+  recordType: SignedRecordType;
+  recordId: string;
+  studyId: string;
+}
+
+/** The manifestation of a signature made now under `grant` (11.50). */
+function manifestation(grant: SigningGrant): Signature {
+  return {
+    signerId: grant.principal.userId,
+    printedName: grant.principal.name,
+    signedAt: new Date().toISOString(),
+    meaning: grant.meaning,
+    method: grant.method,
+  };
 }
 
 /** What a signing form needs to know before the signer presses "Sign". */
@@ -99,6 +125,20 @@ export class SignaturesService {
       this.signatures.signingState(principal.credentialId),
       this.everySigning(studyId),
     ]);
+    return this.authorizeWith(principal, { studyId, state, everySigning }, meaning, password);
+  }
+
+  /**
+   * `authorize`, for a caller that read the session's signing state and the study's rule
+   * itself, with the record to sign (score submission: one query instead of three).
+   */
+  async authorizeWith(
+    principal: Principal,
+    context: SigningContext,
+    meaning: SignatureMeaning,
+    password: string | undefined,
+  ): Promise<SigningGrant> {
+    const { studyId, state, everySigning } = context;
     if (state.lockedAt) throw lockedError();
     const required = passwordRequired({
       via: principal.via,
@@ -126,24 +166,35 @@ export class SignaturesService {
   }
 
   /** Stamps the signature on the record, in the record's transaction; returns its manifestation. */
-  async record(
-    tx: EntityManager,
-    grant: SigningGrant,
-    target: { recordType: SignedRecordType; recordId: string; studyId: string },
-  ): Promise<Signature> {
-    const signature: Signature = {
-      signerId: grant.principal.userId,
-      printedName: grant.principal.name,
-      signedAt: new Date().toISOString(),
-      meaning: grant.meaning,
-      method: grant.method,
-    };
+  async record(tx: EntityManager, grant: SigningGrant, target: SignedRecord): Promise<Signature> {
+    const signature = manifestation(grant);
     await this.signatures.insert(tx, {
       signature,
       ...target,
       credentialId: grant.principal.credentialId,
     });
     return signature;
+  }
+
+  /** The manifestation of a signature made now under `grant`: what `prepare` writes. */
+  manifestation(grant: SigningGrant): Signature {
+    return manifestation(grant);
+  }
+
+  /**
+   * `record`, as an INSERT for the record's repository to run in the record's own statement
+   * (score submission), with its parameters numbered from `firstParam`.
+   */
+  prepare(
+    grant: SigningGrant,
+    signature: Signature,
+    target: SignedRecord,
+    firstParam: number,
+  ): SignatureInsert {
+    return this.signatures.insertSql(
+      { signature, ...target, credentialId: grant.principal.credentialId },
+      firstParam,
+    );
   }
 
   ofRecords(recordType: SignedRecordType, recordIds: string[]): Promise<Map<string, Signature>> {

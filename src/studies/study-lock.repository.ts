@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { changed, column, firstRow, oneRow } from '../database/typed-query';
+import { changed, column, execute, firstRow, oneRow } from '../database/typed-query';
 
 const LOCK = {
   id: column.text(),
@@ -33,18 +33,46 @@ const SELECT_OPEN_LOCK = `
     JOIN users u ON u.id = l.locked_by
    WHERE l.study_id = $1 AND l.unlocked_at IS NULL`;
 
+/**
+ * The advisory lock that orders a study's writes against its locking: every write of the study
+ * takes it shared in its transaction, locking and unlocking take it exclusive. Writers share it,
+ * so they never wait for each other (a share lock on the study's row would also work, but all
+ * the writers of a study sharing one row makes Postgres build a MultiXact per writer, and
+ * writes a WAL record for each). `param` is the SQL parameter holding the study id.
+ */
+export function studyWriteLockSql(param: string, mode: 'shared' | 'exclusive'): string {
+  const fn = mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock';
+  return `${fn}(hashtext('study-lock'), hashtext(${param}::text))`;
+}
+
+/**
+ * Whether the study has an open lock, as an SQL condition on `param` (the study id). Evaluated
+ * in a statement that starts after the writer holds the shared lock above, it sees any lock
+ * committed before: a lock taken later waits for the writer's commit.
+ */
+export function studyOpenSql(param: string): string {
+  return `NOT EXISTS (SELECT 1 FROM study_locks
+                       WHERE study_id = ${param} AND unlocked_at IS NULL)`;
+}
+
 /** The `study_locks` table: data freezes of a study, at most one open at a time. */
 @Injectable()
 export class StudyLockRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * The study's open lock, read under a share lock on the study's row: locking takes that row
-   * for update, so a write that checked here either commits before the lock or sees it.
+   * The study's open lock, read after taking the study's write lock shared (studyWriteLockSql):
+   * locking takes it exclusive, so a write that checked here either commits before the lock or
+   * sees it. Two statements: the second's snapshot must start after the first got the lock.
    */
   async openLockShared(tx: EntityManager, studyId: string): Promise<StudyLockRow | null> {
-    await tx.query('SELECT 1 FROM studies WHERE id = $1 FOR SHARE', [studyId]);
+    await execute(tx, `SELECT ${studyWriteLockSql('$1', 'shared')}`, [studyId]);
     return (await firstRow(tx, LOCK, SELECT_OPEN_LOCK, [studyId])) ?? null;
+  }
+
+  /** Takes the study's write lock exclusive (lock, unlock): its writers drain first. */
+  async lockWrites(tx: EntityManager, studyId: string): Promise<void> {
+    await execute(tx, `SELECT ${studyWriteLockSql('$1', 'exclusive')}`, [studyId]);
   }
 
   async openLock(studyId: string, tx?: EntityManager): Promise<StudyLockRow | null> {

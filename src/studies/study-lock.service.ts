@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { actorOf, Principal } from '../auth/principal';
-import { conflict, notFound } from '../common/domain-error';
+import { conflict, DomainError, notFound } from '../common/domain-error';
 import { TransactionService } from '../database/transaction.service';
 import { StudiesRepository } from './studies.repository';
 import { StudyLockRepository, StudyLockRow } from './study-lock.repository';
@@ -69,6 +69,17 @@ export class StudyLockService {
     if (lock) throw conflict(lockedMessage(lock));
   }
 
+  /**
+   * The 409 of a write that checked the lock itself, in its own statements (score submission:
+   * studyWriteLockSql and studyOpenSql) and found the study locked.
+   */
+  async refusal(tx: EntityManager, studyId: string): Promise<DomainError> {
+    const lock = await this.locks.openLock(studyId, tx);
+    // The writer holds the study's write lock shared, so the lock it saw cannot go away.
+    if (!lock) throw new Error(`study ${studyId} was seen locked, but has no open lock`);
+    return conflict(lockedMessage(lock));
+  }
+
   /** A quick answer before slow work (storing an upload); the transaction checks again. */
   async assertOpenNow(studyId: string): Promise<void> {
     const lock = await this.locks.openLock(studyId);
@@ -84,6 +95,7 @@ export class StudyLockService {
     return this.tx.run(async (tx) => {
       const study = await this.studies.findByIdForUpdate(tx, studyId);
       if (!study) throw notFound('Study not found');
+      await this.locks.lockWrites(tx, studyId);
       const open = await this.locks.openLock(studyId, tx);
       if (open) throw conflict(`${lockedMessage(open)}; it is locked already`);
       const created = await this.locks.insert(tx, {
@@ -109,6 +121,7 @@ export class StudyLockService {
     return this.tx.run(async (tx) => {
       const study = await this.studies.findByIdForUpdate(tx, studyId);
       if (!study) throw notFound('Study not found');
+      await this.locks.lockWrites(tx, studyId);
       const open = await this.locks.openLock(studyId, tx);
       if (!open) throw conflict(`Study ${study.code} is not locked`);
       await this.locks.close(tx, open.id, { unlockedBy: principal.userId, reason: reason.trim() });

@@ -4,13 +4,13 @@ import {
   blandAltmanOfDifferences,
   Icc21Result,
   IccResult,
-  icc11,
-  icc21,
+  icc11OfColumns,
+  icc21OfColumns,
   Interval,
   weightedKappa,
 } from './agreement-stats';
 import { tQuantile } from './distributions';
-import { EvaluatedPair } from './agreement.repository';
+import { asPairColumns, Choice, EvaluatedPair, EvaluatedPairs } from './evaluated-pairs';
 
 /**
  * An ICC needs this many sets before it means anything: with fewer, one odd set swings it to ±1
@@ -94,58 +94,110 @@ function finiteOrNull<T extends { value: number }>(result: T | null): T | null {
 
 interface FixedPair {
   ids: [string, string];
-  rows: [number, number][];
+  /** Each set's two scores, in the order of ids, in the study's set order. */
+  first: Float64Array;
+  second: Float64Array;
 }
 
 /** Sets grouped by the two people who read them, columns ordered by rater id. */
-function fixedPairs(pairs: EvaluatedPair[]): FixedPair[] {
-  const byPair = new Map<string, FixedPair>();
-  for (const pair of pairs) {
-    const swap = pair.raterA > pair.raterB;
-    const ids: [string, string] = swap ? [pair.raterB, pair.raterA] : [pair.raterA, pair.raterB];
-    const key = ids.join('|');
-    const entry = byPair.get(key) ?? { ids, rows: [] };
-    entry.rows.push(swap ? [pair.saltB, pair.saltA] : [pair.saltA, pair.saltB]);
-    byPair.set(key, entry);
+function fixedPairs(pairs: EvaluatedPairs): FixedPair[] {
+  const { count, raterIds, raterA, raterB, saltA, saltB } = pairs;
+  const raterCount = raterIds.length;
+  // Group of each (lower, higher) rater index; raterIds is sorted, so indexes order the ids.
+  const groupOf = new Int32Array(raterCount * raterCount).fill(-1);
+  const group = new Uint32Array(count);
+  const sizes: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const key = Math.min(raterA[i], raterB[i]) * raterCount + Math.max(raterA[i], raterB[i]);
+    if (groupOf[key] === -1) groupOf[key] = sizes.push(0) - 1;
+    group[i] = groupOf[key];
+    sizes[group[i]]++;
   }
-  return [...byPair.values()].sort((x, y) => (x.ids.join('|') < y.ids.join('|') ? -1 : 1));
+  const groups = sizes.map((size) => ({
+    ids: ['', ''] as [string, string],
+    first: new Float64Array(size),
+    second: new Float64Array(size),
+  }));
+  const filled = new Uint32Array(sizes.length);
+  for (let i = 0; i < count; i++) {
+    const entry = groups[group[i]];
+    const at = filled[group[i]]++;
+    const swap = raterA[i] > raterB[i];
+    if (at === 0)
+      entry.ids = [raterIds[swap ? raterB[i] : raterA[i]], raterIds[swap ? raterA[i] : raterB[i]]];
+    entry.first[at] = swap ? saltB[i] : saltA[i];
+    entry.second[at] = swap ? saltA[i] : saltB[i];
+  }
+  return groups.sort((x, y) => (x.ids.join('|') < y.ids.join('|') ? -1 : 1));
 }
 
-const allSame = (values: number[]) => values.every((value) => value === values[0]);
+function differences(x: Float64Array, y: Float64Array): Float64Array {
+  const result = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) result[i] = x[i] - y[i];
+  return result;
+}
+
+function allEqualTo(value: number, ...columns: Uint8Array[]): boolean {
+  return columns.every((column) => column.every((x) => x === value));
+}
+
+/**
+ * Category index of each score. Scores from the database are tenths (0–1000) divided by 10, so
+ * each category is found once per tenth; any other number goes through categorize itself.
+ */
+function categoryIndexes(scale: SeverityScale, ...columns: Float64Array[]): Uint8Array[] {
+  const codes = scale.categories.map((category) => category.code);
+  const indexOf = (salt: number) => codes.indexOf(categorize(salt, scale).code);
+  const byTenth = new Int16Array(1001).fill(-1);
+  return columns.map((salts) => {
+    const indexes = new Uint8Array(salts.length);
+    for (let i = 0; i < salts.length; i++) {
+      const salt = salts[i];
+      const tenths = Math.round(salt * 10);
+      if (tenths >= 0 && tenths <= 1000 && tenths / 10 === salt) {
+        if (byTenth[tenths] === -1) byTenth[tenths] = indexOf(salt);
+        indexes[i] = byTenth[tenths];
+      } else {
+        indexes[i] = indexOf(salt);
+      }
+    }
+    return indexes;
+  });
+}
 
 /**
  * Everything the agreement view shows, computed in one pass over the study's evaluated pairs.
  * nameOf names a rater in the notes and the Bland–Altman orientation (the view's staff names).
  */
 export function agreementReport(
-  pairs: EvaluatedPair[],
+  evaluated: EvaluatedPairs | readonly EvaluatedPair[],
   scale: SeverityScale,
   nameOf: (raterId: string) => string = (raterId) => raterId,
 ): AgreementReport {
+  const pairs = asPairColumns(evaluated);
   const notes: string[] = [];
-  const rows = pairs.map((pair): [number, number] => [pair.saltA, pair.saltB]);
-  const enough = pairs.length >= MIN_SETS_PER_PAIR;
+  const enough = pairs.count >= MIN_SETS_PER_PAIR;
 
   let icc11Result: IccResult | null = null;
   if (enough) {
-    icc11Result = finiteOrNull(safely(() => icc11(rows)));
+    icc11Result = finiteOrNull(safely(() => icc11OfColumns([pairs.saltA, pairs.saltB])));
     if (!icc11Result) {
       notes.push('ICC is not defined: every read has the same score, so there is no variance.');
-    } else if (pairs.every((pair) => pair.saltA === pair.saltB)) {
+    } else if (pairs.saltA.every((salt, i) => salt === pairs.saltB[i])) {
       notes.push(
         'Every pair of reads agreed exactly: ICC(1,1) is 1 and its interval is the degenerate [1, 1].',
       );
     }
-  } else if (pairs.length > 0) {
+  } else if (pairs.count > 0) {
     notes.push(`ICC(1,1) and kappa are withheld below ${MIN_SETS_PER_PAIR} evaluated sets.`);
   }
 
   const icc21ByPair: PairIcc[] = [];
   const blandAltmanByPair: PairBlandAltman[] = [];
-  for (const { ids, rows: pairRows } of fixedPairs(pairs)) {
-    if (pairRows.length < MIN_SETS_PER_PAIR) continue;
+  for (const { ids, first, second } of fixedPairs(pairs)) {
+    if (first.length < MIN_SETS_PER_PAIR) continue;
     const pairName = `${nameOf(ids[0])} & ${nameOf(ids[1])}`;
-    const icc = finiteOrNull(safely(() => icc21(pairRows)));
+    const icc = finiteOrNull(safely(() => icc21OfColumns([first, second])));
     if (icc) {
       icc21ByPair.push({ ...icc, raterIds: ids });
       const { lower, upper } = icc.ci95;
@@ -158,7 +210,7 @@ export function agreementReport(
         );
       }
     }
-    const ba = blandAltmanOfDifferences(pairRows.map(([x, y]) => x - y));
+    const ba = blandAltmanOfDifferences(differences(first, second));
     blandAltmanByPair.push({
       ...ba,
       raterIds: ids,
@@ -167,7 +219,7 @@ export function agreementReport(
   }
 
   const blandAltmanPooled = safely(() =>
-    blandAltmanOfDifferences(pairs.map((pair) => pair.saltA - pair.saltB)),
+    blandAltmanOfDifferences(differences(pairs.saltA, pairs.saltB)),
   );
   if (blandAltmanPooled) {
     notes.push(
@@ -181,17 +233,15 @@ export function agreementReport(
   let kappa: AgreementKappa | null = null;
   if (enough) {
     const codes = scale.categories.map((category) => category.code);
-    const index = (salt: number) => codes.indexOf(categorize(salt, scale).code);
-    const categoriesA = pairs.map((pair) => index(pair.saltA));
-    const categoriesB = pairs.map((pair) => index(pair.saltB));
+    const [categoriesA, categoriesB] = categoryIndexes(scale, pairs.saltA, pairs.saltB);
     kappa = {
       scale: scale.name,
       categories: codes,
-      n: pairs.length,
+      n: pairs.count,
       linear: weightedKappa(categoriesA, categoriesB, codes.length, 'linear'),
       quadratic: weightedKappa(categoriesA, categoriesB, codes.length, 'quadratic'),
     };
-    if (kappa.linear === null && allSame([...categoriesA, ...categoriesB])) {
+    if (kappa.linear === null && allEqualTo(categoriesA[0], categoriesA, categoriesB)) {
       notes.push(
         `Weighted kappa is not defined: every read falls in ${scale.name} category ` +
           `${codes[categoriesA[0]]}, so chance agreement is 1 (1 − pₑ = 0).`,
@@ -200,8 +250,8 @@ export function agreementReport(
   }
 
   return {
-    pairs: pairs.length,
-    discordant: pairs.filter((pair) => pair.discordant).length,
+    pairs: pairs.count,
+    discordant: pairs.discordant.reduce((sum, flag) => sum + flag, 0),
     icc11: icc11Result,
     icc21ByPair,
     blandAltmanByPair,
@@ -216,83 +266,88 @@ function ratio(numerator: number, denominator: number): number | null {
   return denominator === 0 ? null : numerator / denominator;
 }
 
-interface Bucket {
-  reads: number;
-  discordant: number;
-  decided: number;
-  chosen: number;
-}
-
-/** Running mean and sum of squared deviations (Welford), so 100k reads need no array. */
-interface Differences {
-  n: number;
-  mean: number;
-  squares: number;
-}
-
-const emptyBucket = (): Bucket => ({ reads: 0, discordant: 0, decided: 0, chosen: 0 });
+/** Per rater and month: reads, discordant, decided (choice A or B), chosen; in that order. */
+const READS = 0;
+const DISCORDANT = 1;
+const DECIDED = 2;
+const CHOSEN = 3;
+const COUNTS = 4;
 
 /**
  * Reader monitoring (BICR practice): per rater, how often their pairs went to adjudication and
  * how often the adjudicator chose their read, overall and by month.
  */
-export function raterMonitoring(pairs: EvaluatedPair[]): RaterMonitoring[] {
-  const totals = new Map<string, Bucket>();
-  const monthly = new Map<string, Map<string, Bucket>>();
-  const differences = new Map<string, Differences>();
-  for (const pair of pairs) {
-    const month = pair.month;
-    for (const [raterId, side, difference] of [
-      [pair.raterA, 'A', pair.saltA - pair.saltB],
-      [pair.raterB, 'B', pair.saltB - pair.saltA],
-    ] as const) {
-      const d = differences.get(raterId) ?? { n: 0, mean: 0, squares: 0 };
-      differences.set(raterId, d);
-      d.n++;
-      const step = difference - d.mean;
-      d.mean += step / d.n;
-      d.squares += step * (difference - d.mean);
-      const total = totals.get(raterId) ?? emptyBucket();
-      totals.set(raterId, total);
-      const months = monthly.get(raterId) ?? new Map<string, Bucket>();
-      monthly.set(raterId, months);
-      const inMonth = months.get(month) ?? emptyBucket();
-      months.set(month, inMonth);
-      for (const bucket of [total, inMonth]) {
-        bucket.reads++;
-        if (pair.discordant) bucket.discordant++;
-        if (pair.choice === 'A' || pair.choice === 'B') {
-          bucket.decided++;
-          if (pair.choice === side) bucket.chosen++;
-        }
-      }
+export function raterMonitoring(
+  evaluated: EvaluatedPairs | readonly EvaluatedPair[],
+): RaterMonitoring[] {
+  const pairs = asPairColumns(evaluated);
+  const raterCount = pairs.raterIds.length;
+  const monthCount = pairs.months.length;
+  const counts = new Uint32Array(raterCount * monthCount * COUNTS);
+  // Running mean and sum of squared deviations of each rater's differences (Welford).
+  const n = new Uint32Array(raterCount);
+  const mean = new Float64Array(raterCount);
+  const squares = new Float64Array(raterCount);
+  const count = (i: number, rater: number, side: number, difference: number) => {
+    n[rater]++;
+    const step = difference - mean[rater];
+    mean[rater] += step / n[rater];
+    squares[rater] += step * (difference - mean[rater]);
+    const at = (rater * monthCount + pairs.month[i]) * COUNTS;
+    counts[at + READS]++;
+    counts[at + DISCORDANT] += pairs.discordant[i];
+    const choice = pairs.choice[i];
+    if (choice === Choice.a || choice === Choice.b) {
+      counts[at + DECIDED]++;
+      if (choice === side) counts[at + CHOSEN]++;
     }
+  };
+  for (let i = 0; i < pairs.count; i++) {
+    count(i, pairs.raterA[i], Choice.a, pairs.saltA[i] - pairs.saltB[i]);
+    count(i, pairs.raterB[i], Choice.b, pairs.saltB[i] - pairs.saltA[i]);
   }
-  return [...totals.entries()]
-    .sort(([x], [y]) => (x < y ? -1 : 1))
-    .map(([raterId, t]) => {
-      const chosenRate = ratio(t.chosen, t.decided);
-      const d = differences.get(raterId) ?? { n: 0, mean: 0, squares: 0 };
-      const enough = d.n >= MIN_SETS_PER_PAIR;
-      const halfWidth = enough
-        ? (tQuantile(0.975, d.n - 1) * Math.sqrt(d.squares / (d.n - 1))) / Math.sqrt(d.n)
-        : 0;
-      return {
-        raterId,
-        reads: t.reads,
-        discordant: t.discordant,
-        adjudicationRate: ratio(t.discordant, t.reads),
-        adjudicatedWithChoice: t.decided,
-        chosen: t.chosen,
-        chosenRate,
-        disagreementIndex: chosenRate === null ? null : 1 - chosenRate,
-        meanDifferenceFromPartners: enough ? d.mean : null,
-        meanDifferenceCi95: enough
-          ? { lower: d.mean - halfWidth, upper: d.mean + halfWidth }
-          : null,
-        byMonth: [...(monthly.get(raterId) ?? new Map<string, Bucket>()).entries()]
-          .sort(([x], [y]) => (x < y ? -1 : 1))
-          .map(([month, m]) => ({ month, ...m })),
+  const monitoring: RaterMonitoring[] = [];
+  // raterIds and months are sorted, so index order is the order of ids and of months.
+  for (let rater = 0; rater < raterCount; rater++) {
+    if (n[rater] === 0) continue;
+    const byMonth: RaterMonitoring['byMonth'] = [];
+    const total = { reads: 0, discordant: 0, decided: 0, chosen: 0 };
+    for (let month = 0; month < monthCount; month++) {
+      const at = (rater * monthCount + month) * COUNTS;
+      if (counts[at + READS] === 0) continue;
+      const inMonth = {
+        reads: counts[at + READS],
+        discordant: counts[at + DISCORDANT],
+        decided: counts[at + DECIDED],
+        chosen: counts[at + CHOSEN],
       };
+      byMonth.push({ month: pairs.months[month], ...inMonth });
+      total.reads += inMonth.reads;
+      total.discordant += inMonth.discordant;
+      total.decided += inMonth.decided;
+      total.chosen += inMonth.chosen;
+    }
+    const chosenRate = ratio(total.chosen, total.decided);
+    const enough = n[rater] >= MIN_SETS_PER_PAIR;
+    const halfWidth = enough
+      ? (tQuantile(0.975, n[rater] - 1) * Math.sqrt(squares[rater] / (n[rater] - 1))) /
+        Math.sqrt(n[rater])
+      : 0;
+    monitoring.push({
+      raterId: pairs.raterIds[rater],
+      reads: total.reads,
+      discordant: total.discordant,
+      adjudicationRate: ratio(total.discordant, total.reads),
+      adjudicatedWithChoice: total.decided,
+      chosen: total.chosen,
+      chosenRate,
+      disagreementIndex: chosenRate === null ? null : 1 - chosenRate,
+      meanDifferenceFromPartners: enough ? mean[rater] : null,
+      meanDifferenceCi95: enough
+        ? { lower: mean[rater] - halfWidth, upper: mean[rater] + halfWidth }
+        : null,
+      byMonth,
     });
+  }
+  return monitoring;
 }

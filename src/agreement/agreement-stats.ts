@@ -34,6 +34,20 @@ interface MeanSquares {
   msw: number;
 }
 
+/** Scores of n targets by k raters, one column per rater: columns[j][i] is rater j's score of i. */
+export type RaterColumns = readonly ArrayLike<number>[];
+
+/** The columns of an n targets × k raters table given one row per target. */
+export function raterColumns(rows: readonly (readonly number[])[]): RaterColumns {
+  const k = rows[0]?.length ?? 0;
+  const columns = Array.from({ length: k }, () => new Float64Array(rows.length));
+  rows.forEach((row, i) => {
+    if (row.length !== k) throw new RangeError('every target needs one score per rater');
+    for (let j = 0; j < k; j++) columns[j][i] = row[j];
+  });
+  return columns;
+}
+
 /**
  * Two-way ANOVA mean squares of an n targets × k raters table (no missing cells). Every sum of
  * squares is summed from its own deviations, never found as a difference of totals: subtracting
@@ -41,22 +55,25 @@ interface MeanSquares {
  * 1.0000000000000069 or a NaN interval with it. Sums no larger than rounding alone could produce
  * are exactly 0, so "no error variance" is a case the ICCs can see and handle.
  */
-export function meanSquares(rows: readonly (readonly number[])[]): MeanSquares {
-  const n = rows.length;
-  const k = rows[0]?.length ?? 0;
+export function meanSquares(columns: RaterColumns): MeanSquares {
+  const k = columns.length;
+  const n = columns[0]?.length ?? 0;
   if (n < 2 || k < 2) throw new RangeError('need at least 2 targets and 2 raters');
+  if (columns.some((column) => column.length !== n)) {
+    throw new RangeError('every target needs one score per rater');
+  }
   let grand = 0;
   let largest = 0;
   const rowMeans = new Float64Array(n);
   const colMeans = new Float64Array(k);
+  // Target by target, as the sums always ran: the same data gives the same last digits.
   for (let i = 0; i < n; i++) {
-    const row = rows[i];
-    if (row.length !== k) throw new RangeError('every target needs one score per rater');
     for (let j = 0; j < k; j++) {
-      rowMeans[i] += row[j];
-      colMeans[j] += row[j];
-      grand += row[j];
-      largest = Math.max(largest, Math.abs(row[j]));
+      const score = columns[j][i];
+      rowMeans[i] += score;
+      colMeans[j] += score;
+      grand += score;
+      largest = Math.max(largest, Math.abs(score));
     }
   }
   grand /= n * k;
@@ -69,7 +86,7 @@ export function meanSquares(rows: readonly (readonly number[])[]): MeanSquares {
   for (let i = 0; i < n; i++) {
     ssr += (rowMeans[i] - grand) ** 2;
     for (let j = 0; j < k; j++) {
-      const within = rows[i][j] - rowMeans[i];
+      const within = columns[j][i] - rowMeans[i];
       ssw += within ** 2;
       sse += (within - colMeans[j] + grand) ** 2;
     }
@@ -101,7 +118,12 @@ function requireVariance(ms: MeanSquares): void {
  * each set is read by a different pair drawn from a rotating pool.
  */
 export function icc11(rows: readonly (readonly number[])[]): IccResult {
-  const ms = meanSquares(rows);
+  return icc11OfColumns(raterColumns(rows));
+}
+
+/** ICC(1,1) of a table given by rater columns (see icc11). */
+export function icc11OfColumns(columns: RaterColumns): IccResult {
+  const ms = meanSquares(columns);
   requireVariance(ms);
   const { n, k, msr, msw } = ms;
   if (msw === 0) {
@@ -126,7 +148,12 @@ export function icc11(rows: readonly (readonly number[])[]): IccResult {
  * rater pair, which per-subject pairing produces.
  */
 export function icc21(rows: readonly (readonly number[])[]): Icc21Result {
-  const ms = meanSquares(rows);
+  return icc21OfColumns(raterColumns(rows));
+}
+
+/** ICC(2,1) of a table given by rater columns (see icc21). */
+export function icc21OfColumns(scores: RaterColumns): Icc21Result {
+  const ms = meanSquares(scores);
   requireVariance(ms);
   const { n, k, msr, msc, mse } = ms;
   if (mse === 0 && msc === 0) {
@@ -155,7 +182,7 @@ export function icc21(rows: readonly (readonly number[])[]): Icc21Result {
 
 /** ICC(3,1), two-way mixed, consistency; reported for comparison with published tables. */
 export function icc31(rows: readonly (readonly number[])[]): number {
-  const { k, msr, mse } = meanSquares(rows);
+  const { k, msr, mse } = meanSquares(raterColumns(rows));
   return (msr - mse) / (msr + (k - 1) * mse);
 }
 
@@ -221,8 +248,8 @@ export type KappaWeights = 'linear' | 'quadratic';
  * every read falls in one category, and kappa is then not defined (null).
  */
 export function weightedKappa(
-  a: readonly number[],
-  b: readonly number[],
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
   categoryCount: number,
   weights: KappaWeights,
 ): number | null {

@@ -23,9 +23,7 @@ export class AgreementService {
   async forStudy(principal: Principal, studyId: string, scale: ScaleName): Promise<AgreementView> {
     await this.studies.requireStudyRole(principal, studyId, ['auditor']);
     const pairs = await this.agreement.evaluatedPairs(studyId);
-    const raterIds = new Set<string>();
-    for (const pair of pairs) raterIds.add(pair.raterA).add(pair.raterB);
-    const names = await this.agreement.raterNames([...raterIds]);
+    const names = await this.agreement.raterNames(pairs.raterIds);
     const raterNames: Record<string, string> = Object.fromEntries(
       names.map((rater) => [rater.id, rater.name]),
     );

@@ -9,6 +9,7 @@ import { ReaderQuality1764153000000 } from './1764153000000-reader-quality';
 import { ImageQueries1764154000000 } from './1764154000000-image-queries';
 import { SignaturesAndStudyLock1764154500000 } from './1764154500000-signatures-and-study-lock';
 import { AuditTransparencyLog1764152000000 } from './1764152000000-audit-transparency-log';
+import { VoidedReadTasksIndex1764155100000 } from './1764155100000-voided-read-tasks-index';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   SignaturesAndStudyLock1764154500000,
   ReaderQuality1764153000000,
   AuditTransparencyLog1764152000000,
+  VoidedReadTasksIndex1764155100000,
 ];

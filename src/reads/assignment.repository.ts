@@ -11,6 +11,7 @@ import {
   rows,
   selectList,
 } from '../database/typed-query';
+import type { AuditRecordCall } from '../audit/audit.repository';
 import { PhotoSetStatus } from '../common/photo-set-status';
 import { StudySettings } from '../studies/study-settings';
 import { RaterLoad } from './pairing';
@@ -225,6 +226,19 @@ export class AssignmentRepository {
     const key = (task: { photoSetId: string; slot: number }) => `${task.photoSetId}/${task.slot}`;
     const byKey = new Map(inserted.map((task) => [key(task), task]));
     return tasks.map((task) => byKey.get(key(task))!);
+  }
+
+  /**
+   * Runs prepared audit_record calls (AuditService.prepare, parameters numbered one after the
+   * other) in one statement: a batch's events cost one round trip instead of one each.
+   */
+  async recordEvents(tx: EntityManager, calls: readonly AuditRecordCall[]): Promise<void> {
+    if (!calls.length) return;
+    await execute(
+      tx,
+      `SELECT count(*) FROM (${calls.map((call) => `SELECT seq FROM ${call.sql}`).join(' UNION ALL ')}) AS recorded`,
+      calls.flatMap((call) => call.params),
+    );
   }
 
   /**

@@ -180,23 +180,32 @@ export class AssignmentService {
         })),
       ),
     );
-    for (const task of tasks) {
-      await this.audit.record(tx, {
-        actor: SYSTEM_ACTOR,
-        action: AuditAction.ReadAssigned,
-        entityType: 'read-task',
-        entityId: task.id,
-        studyId,
-        after: {
-          photoSetId: task.photoSetId,
-          readTaskId: task.id,
-          slot: task.slot,
-          raterId: task.raterId,
-          readCode: task.readCode,
-          pairing,
+    // Each task's own event, all of them in one statement.
+    let firstParam = 1;
+    const events = tasks.map((task) => {
+      const call = this.audit.prepare(
+        tx,
+        {
+          actor: SYSTEM_ACTOR,
+          action: AuditAction.ReadAssigned,
+          entityType: 'read-task',
+          entityId: task.id,
+          studyId,
+          after: {
+            photoSetId: task.photoSetId,
+            readTaskId: task.id,
+            slot: task.slot,
+            raterId: task.raterId,
+            readCode: task.readCode,
+            pairing,
+          },
         },
-      });
-    }
+        firstParam,
+      );
+      firstParam += call.params.length;
+      return call;
+    });
+    await this.assignment.recordEvents(tx, events);
     return 'assigned';
   }
 

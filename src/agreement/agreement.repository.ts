@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { column, Column, Row, rows } from '../database/typed-query';
-import { EvaluatedPairs } from './evaluated-pairs';
+import { emptyPairColumns, EvaluatedPairs } from './evaluated-pairs';
 
 export type { EvaluatedPair } from './evaluated-pairs';
 
@@ -97,18 +97,7 @@ export function decodePairGroups(groups: Row<typeof PAIR_GROUP>[]): EvaluatedPai
   const count = groups.reduce((sum, group) => sum + group.sets.length / SET_BYTES, 0);
   const raterIds = [...new Set(groups.flatMap((group) => [group.raterA, group.raterB]))].sort();
   const raterIndex = new Map(raterIds.map((id, index) => [id, index]));
-  const pairs: EvaluatedPairs = {
-    count,
-    raterIds,
-    raterA: new Uint32Array(count),
-    saltA: new Float64Array(count),
-    raterB: new Uint32Array(count),
-    saltB: new Float64Array(count),
-    months: [],
-    month: new Uint32Array(count),
-    discordant: new Uint8Array(count),
-    choice: new Uint8Array(count),
-  };
+  const pairs = emptyPairColumns(count, raterIds, []);
   // Months as SQL gave them (year·12 + month − 1) until the distinct ones are known.
   const rawMonths = new Uint32Array(count);
   for (const group of groups) {

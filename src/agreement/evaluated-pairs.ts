@@ -34,6 +34,26 @@ export interface EvaluatedPair {
   choice: 'A' | 'B' | 'own' | null;
 }
 
+/** Columns for `count` pairs, every entry 0 until filled in. */
+export function emptyPairColumns(
+  count: number,
+  raterIds: string[],
+  months: string[],
+): EvaluatedPairs {
+  return {
+    count,
+    raterIds,
+    raterA: new Uint32Array(count),
+    saltA: new Float64Array(count),
+    raterB: new Uint32Array(count),
+    saltB: new Float64Array(count),
+    months,
+    month: new Uint32Array(count),
+    discordant: new Uint8Array(count),
+    choice: new Uint8Array(count),
+  };
+}
+
 const CHOICE_CODES = { A: Choice.a, B: Choice.b, own: Choice.own } as const;
 
 /** Index of each distinct value in sorted order. */
@@ -47,18 +67,7 @@ export function pairColumns(pairs: readonly EvaluatedPair[]): EvaluatedPairs {
   const count = pairs.length;
   const raters = sortedIndex(pairs.flatMap((pair) => [pair.raterA, pair.raterB]));
   const months = sortedIndex(pairs.map((pair) => pair.month));
-  const columns: EvaluatedPairs = {
-    count,
-    raterIds: raters.sorted,
-    raterA: new Uint32Array(count),
-    saltA: new Float64Array(count),
-    raterB: new Uint32Array(count),
-    saltB: new Float64Array(count),
-    months: months.sorted,
-    month: new Uint32Array(count),
-    discordant: new Uint8Array(count),
-    choice: new Uint8Array(count),
-  };
+  const columns = emptyPairColumns(count, raters.sorted, months.sorted);
   pairs.forEach((pair, i) => {
     columns.raterA[i] = raters.indexOf.get(pair.raterA) ?? 0;
     columns.saltA[i] = pair.saltA;

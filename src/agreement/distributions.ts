@@ -1,5 +1,5 @@
 /**
- * Just enough of the F, Student t, normal and non-central t distributions for confidence
+ * Just enough of the F, Student t, normal, χ² and non-central t distributions for confidence
  * intervals: the regularized incomplete beta and gamma functions (Lentz's continued fractions and
  * series, as in Numerical Recipes) and quantiles found by bisection. Degrees of freedom may be
  * fractional (McGraw & Wong's ICC(A,1) interval) and reach 100k (a study-wide ICC).
@@ -117,9 +117,13 @@ export function tQuantile(p: number, df: number): number {
   return Math.sqrt(fQuantile(2 * p - 1, 1, df));
 }
 
-/** Q(a, x), the regularized upper incomplete gamma function. */
-function upperIncompleteGamma(a: number, x: number): number {
-  if (x <= 0) return 1;
+/**
+ * P(a, x) and Q(a, x) = 1 − P, the regularized lower and upper incomplete gamma functions. The
+ * series gives P and the continued fraction Q; the other is 1 minus it, so the one each branch
+ * computes directly keeps its full precision.
+ */
+function incompleteGamma(a: number, x: number): { lower: number; upper: number } {
+  if (x <= 0) return { lower: 0, upper: 1 };
   const front = Math.exp(a * Math.log(x) - x - logGamma(a));
   if (x < a + 1) {
     // Series for P(a, x).
@@ -130,7 +134,8 @@ function upperIncompleteGamma(a: number, x: number): number {
       sum += term;
       if (Math.abs(term) < Math.abs(sum) * 1e-16) break;
     }
-    return 1 - front * sum;
+    const lower = front * sum;
+    return { lower, upper: 1 - lower };
   }
   // Continued fraction for Q(a, x) (modified Lentz).
   const tiny = 1e-300;
@@ -150,13 +155,32 @@ function upperIncompleteGamma(a: number, x: number): number {
     h *= delta;
     if (Math.abs(delta - 1) < 1e-15) break;
   }
-  return front * h;
+  const upper = front * h;
+  return { lower: 1 - upper, upper };
 }
 
 /** Φ(z), the standard normal cdf: P(|Z| > |z|) = Q(½, z²/2), so each tail keeps its precision. */
 export function normalCdf(z: number): number {
-  const tail = 0.5 * upperIncompleteGamma(0.5, (z * z) / 2);
+  const tail = 0.5 * incompleteGamma(0.5, (z * z) / 2).upper;
   return z < 0 ? tail : 1 - tail;
+}
+
+/** P(X ≤ x) for X ~ χ²(df): P(df/2, x/2). */
+export function chiSquareCdf(x: number, df: number): number {
+  return incompleteGamma(df / 2, x / 2).lower;
+}
+
+/** The p-quantile of χ²(df), by bisection on the cdf (monotone; 200 halvings reach 1e-12). */
+export function chiSquareQuantile(p: number, df: number): number {
+  let low = 0;
+  let high = Math.max(1, df);
+  while (chiSquareCdf(high, df) < p) high *= 2;
+  for (let i = 0; i < 200 && high - low > 1e-12 * high; i++) {
+    const mid = (low + high) / 2;
+    if (chiSquareCdf(mid, df) < p) low = mid;
+    else high = mid;
+  }
+  return (low + high) / 2;
 }
 
 interface NctGrid {

@@ -1,4 +1,5 @@
-import { chiSquareQuantile, intraRaterStats, repeatability } from './intra-rater-stats';
+import { chiSquareQuantile } from '../agreement/distributions';
+import { intraRaterStats, repeatability } from './intra-rater-stats';
 
 describe('chi-square quantiles', () => {
   it('match published tables', () => {

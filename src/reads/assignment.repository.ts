@@ -102,7 +102,9 @@ export class AssignmentRepository {
    * like lockForAssignment. Rows another transaction holds are skipped, not waited for (a
    * concurrent batch, a submission, a calibration mark): their own jobs come to them. Not sorted
    * before the limit, so a big backlog (a bulk import) is not sorted again for every batch; the
-   * jobs themselves run in upload order.
+   * jobs themselves run in upload order. Calibration sets stay ready for ever and would fill
+   * every batch, so they are left out here already; the caller still asks reader-quality once the
+   * rows are locked (a set marked since this statement's snapshot).
    *
    * With `subjectLocks` (per-subject pairing) a set is taken only if its subject's assignment
    * lock (lockSubject) is free or already ours, tried without waiting: a batch whose subjects
@@ -123,6 +125,7 @@ export class AssignmentRepository {
       `WITH picked AS MATERIALIZED (
          SELECT id, study_id, subject_id, status, created_at FROM photo_sets
           WHERE study_id = $1 AND status IN ('ready', 'awaiting-raters') AND id <> $2
+            AND NOT EXISTS (SELECT 1 FROM calibration_sets c WHERE c.photo_set_id = photo_sets.id)
           LIMIT $3 FOR UPDATE SKIP LOCKED)
        SELECT id, study_id, subject_id, status FROM picked
         WHERE NOT $4::boolean

@@ -148,6 +148,30 @@ describe('assignment in batches', () => {
     await expectAssignedOnce(t, team.study.id, ids);
   });
 
+  it('leaves calibration sets, which are never read live, out of a batch', async () => {
+    const team = await studyWithTeam(make, { raters: 2, adjudicators: 0 });
+    const ids = await insertReadySetsWithoutImages(t, team.study.id, 6, 6);
+    const calibration = ids.slice(0, 3);
+    await t.db.query(
+      `INSERT INTO calibration_sets (photo_set_id, study_id, ref_top, ref_back, ref_left,
+                                     ref_right, ref_salt, marked_by)
+       SELECT id, $2, 10, 10, 10, 10, 10, $3 FROM unnest($1::uuid[]) AS id`,
+      [calibration, team.study.id, team.raters[0].user.id],
+    );
+    expect(await assignment.assign(ids[5])).toBe('assigned');
+    const statuses = await setStatuses(t, ids);
+    expect(ids.map((id) => statuses[id])).toEqual([
+      'ready',
+      'ready',
+      'ready',
+      'reading',
+      'reading',
+      'reading',
+    ]);
+    expect(await tasksOf(t, calibration)).toEqual([]);
+    expect(await assignment.assign(calibration[0])).toBe('not-pending');
+  });
+
   it("two processes' batches running at once assign every set once; subjects keep one pair", async () => {
     const database = await cloneTestDatabase();
     const first = await startTestApp({ database, env: QUIET });

@@ -37,9 +37,9 @@ class LogTampered extends Error {}
  * The one sealer (docs/audit.md). It runs in worker processes; among them, the holder of a
  * session-level advisory lock on its own connection seals, and the others wait to take over if
  * that connection drops. Every round, in one repeatable-read transaction, it takes committed
- * events in commit-safe order — only those written by transactions older than the oldest one
- * still running (pg_snapshot_xmin), so no event can later commit in front of them — orders them
- * by (xid, seq), appends them to the Merkle tree and inserts a signed checkpoint.
+ * events in commit-safe order — only those written by transactions older than the oldest one of
+ * this database still running (horizon()), so no event can later commit in front of them —
+ * orders them by (xid, seq), appends them to the Merkle tree and inserts a signed checkpoint.
  */
 @Injectable()
 export class AuditSealer implements OnApplicationBootstrap, OnModuleDestroy {
@@ -136,12 +136,15 @@ export class AuditSealer implements OnApplicationBootstrap, OnModuleDestroy {
       this.state = undefined;
       this.logger.log('This process is now the audit log sealer');
     }
+    // The horizon is read before the sealing snapshot is taken, never inside it: see horizon().
+    const { horizon, pending } = await this.horizon(client, this.state);
+    if (!pending) return false;
     await beginLogSnapshot(client, false);
     let checkpoint: Checkpoint | undefined;
     let sealed = 0;
     try {
       const state = await this.loadState(client);
-      const next = await this.nextEvents(client, state);
+      const next = await this.nextEvents(client, state, horizon);
       if (next.leaves.length > 0) {
         const frontier = state.frontier.clone();
         for (const leaf of next.leaves) frontier.append(leaf.hash);
@@ -185,6 +188,61 @@ export class AuditSealer implements OnApplicationBootstrap, OnModuleDestroy {
     }
     if (checkpoint) this.witness.publish(checkpoint);
     return sealed >= SEAL_BATCH;
+  }
+
+  /**
+   * The sealing horizon: an xid8 such that every transaction **of this database** with a smaller
+   * xid has ended, so that a snapshot taken afterwards sees all of their events. And, as a cheap
+   * hint for an idle round, whether any committed event below it waits to be sealed (always true
+   * while this process does not know where the log stands, or the log no longer ends where this
+   * process left it: then only a full round finds out what to do).
+   *
+   * `pg_snapshot_xmin` alone would do, but it is the oldest transaction of the whole cluster:
+   * one long transaction in any other database (a report, a migration, another application)
+   * would hold back sealing here for as long as it runs. So the horizon is the oldest xid among
+   * those still running in this statement's snapshot that belong to a backend (or prepared
+   * transaction) of this database, else the snapshot's xmax. That is safe because the snapshot is
+   * taken when the statement starts and pg_stat_activity is read after it: an xid of this
+   * database below the horizon was either already finished at the snapshot, or running then and
+   * finished before its backend was read (else it would be the horizon). Either way it ended
+   * before the sealing snapshot, which must therefore be taken by a later statement — never in
+   * the same one, where a transaction ending between the two reads would be passed over unseen,
+   * and its events never sealed. Rows of pg_stat_activity name their database and xid for any
+   * role; a backend without a database (datid null) is counted as this database's, to be safe.
+   */
+  private async horizon(
+    client: Client,
+    state: SealState | undefined,
+  ): Promise<{ horizon: string; pending: boolean }> {
+    const known = state !== undefined && !state.chained;
+    const { rows } = await client.query<{ horizon: string; pending: boolean | null }>(
+      `WITH snapshot AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
+            here AS MATERIALIZED (
+              SELECT backend_xid AS x FROM pg_stat_activity
+               WHERE backend_xid IS NOT NULL
+                 AND (datid IS NULL
+                      OR datid = (SELECT oid FROM pg_database WHERE datname = current_database()))
+              UNION ALL
+              SELECT transaction FROM pg_prepared_xacts WHERE database = current_database()),
+            horizon AS MATERIALIZED (
+              SELECT coalesce(
+                       (SELECT min(x8) FROM snapshot, pg_snapshot_xip(snapshot.s) x8
+                         WHERE xid(x8) IN (SELECT x FROM here)),
+                       (SELECT pg_snapshot_xmax(s) FROM snapshot)) AS h)
+       SELECT h::text AS horizon,
+              CASE WHEN $1 AND (SELECT coalesce(max(tree_size), 0) FROM audit_checkpoints) = $4
+                   THEN EXISTS (SELECT 1 FROM audit_events
+                                 WHERE xid < h AND (xid, seq) > ($2::xid8, $3::bigint)) END
+                AS pending
+         FROM horizon`,
+      [
+        known,
+        known ? state.lastXid : '0',
+        known ? state.lastSeq : '0',
+        known ? state.frontier.size : 0,
+      ],
+    );
+    return { horizon: rows[0].horizon, pending: rows[0].pending ?? true };
   }
 
   /**
@@ -237,6 +295,7 @@ export class AuditSealer implements OnApplicationBootstrap, OnModuleDestroy {
   private async nextEvents(
     client: Client,
     state: SealState,
+    horizon: string,
   ): Promise<{ chained: boolean; leaves: { seq: string; xid: string; hash: Buffer }[] }> {
     if (state.chained) {
       // Chained events come first, in seq order; their leaf hash is computed here once.
@@ -248,14 +307,15 @@ export class AuditSealer implements OnApplicationBootstrap, OnModuleDestroy {
         };
       }
     }
-    // Every transaction with an xid below the snapshot's xmin has ended: the events they
-    // committed are all visible now, and no other event with a smaller xid can ever appear.
+    // Every transaction of this database with an xid below the horizon had ended before this
+    // snapshot was taken: the events they committed are all visible in it, and no other event
+    // with a smaller xid can ever appear (horizon()).
     const { rows } = await client.query<{ seq: string; xid: string; hash: string }>(
       `SELECT seq, xid::text AS xid, hash FROM audit_events
-        WHERE xid < pg_snapshot_xmin(pg_current_snapshot())
+        WHERE xid < $4::xid8
           AND (xid, seq) > ($1::xid8, $2::bigint)
         ORDER BY xid, seq LIMIT $3`,
-      [state.chained ? '0' : state.lastXid, state.chained ? 0 : state.lastSeq, SEAL_BATCH],
+      [state.chained ? '0' : state.lastXid, state.chained ? 0 : state.lastSeq, SEAL_BATCH, horizon],
     );
     return {
       chained: false,

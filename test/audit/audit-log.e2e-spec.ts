@@ -4,6 +4,7 @@ import { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { AuditAction } from '../../src/audit/audit-action';
 import {
   Checkpoint,
@@ -18,6 +19,7 @@ import { TransactionService } from '../../src/database/transaction.service';
 import { ApiClient, createStudy, Make } from '../support/factories';
 import { waitFor } from '../support/processes';
 import { startTestApp, TestApp } from '../support/test-app';
+import { adminDatabaseUrl } from '../support/test-env';
 import { auditorClient, leafOf, recordEvent, waitSealed } from './audit-support';
 
 interface Proof {
@@ -265,6 +267,24 @@ describe('the signed audit log', () => {
     } finally {
       if (held.isTransactionActive) await held.rollbackTransaction();
       await held.release();
+    }
+  });
+
+  it('is not held back by a transaction open in another database of the cluster', async () => {
+    // The cluster-wide pg_snapshot_xmin would stop sealing here for as long as this runs (a
+    // report, a migration or another application's transaction next door), and waitSealed
+    // would time out.
+    const elsewhere = new Client({ connectionString: adminDatabaseUrl() });
+    await elsewhere.connect();
+    try {
+      await elsewhere.query('BEGIN');
+      await elsewhere.query('SELECT pg_current_xact_id()');
+      const seq = await recordEvent(t, event(2200));
+      await waitSealed(t.db);
+      expect(await leafOf(t.db, seq)).not.toBeNull();
+    } finally {
+      await elsewhere.query('ROLLBACK').catch(() => undefined);
+      await elsewhere.end();
     }
   });
 

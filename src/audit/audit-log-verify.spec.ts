@@ -1,6 +1,15 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { Checkpoint, keyIdOf, signCheckpoint } from './audit-checkpoint';
 import { eventHash, eventLeafHashHex, GENESIS_HASH, HashedEvent } from './audit-hash';
 import { LeafRow, StoredEvent } from './audit-log-reader';
-import { checkLeafSegment, combineLeafSegments, LeafSource, LogOrigin } from './audit-log-verify';
+import {
+  checkLeafSegment,
+  combineLeafSegments,
+  LeafSource,
+  LogOrigin,
+  TreeCheck,
+} from './audit-log-verify';
+import { MerkleFrontier } from './merkle';
 
 const CHAINED = 3;
 
@@ -131,4 +140,67 @@ describe('checking leaves against their events', () => {
       }
     },
   );
+});
+
+describe('rebuilding the tree from segments', () => {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const keyId = keyIdOf(publicKey);
+  const { rows, origin } = log(23);
+  const roots: string[] = [];
+  const frontier = new MerkleFrontier();
+  for (const row of rows) {
+    frontier.append(Buffer.from(row.leafHash, 'hex'));
+    roots.push(frontier.root().toString('hex'));
+  }
+  const checkpoint = (size: number, rootHash = roots[size - 1]): Checkpoint =>
+    signCheckpoint(privateKey, { treeSize: size, rootHash, signedAt: '2026-01-01T00:00:00.000Z' });
+  const stored = [1, 4, 5, 8, 13, 16, 17, 22, 23].map((size) => checkpoint(size));
+  const outside = [checkpoint(8), checkpoint(12, roots[0]), checkpoint(30, roots[0])];
+
+  /** What the checkpoints come to when the tree is combined from `segments` parts. */
+  async function bySegments(leaves: LeafRow[], segments: number) {
+    const sizes = [...new Set([...stored, ...outside].map((cp) => cp.treeSize))].sort(
+      (a, b) => a - b,
+    );
+    const tree = new TreeCheck(publicKey, keyId, stored, outside);
+    const step = Math.ceil(23 / segments);
+    for (let from = 0; from < 23; from += step) {
+      const part = await checkLeafSegment(
+        sourceOf(leaves),
+        from,
+        Math.min(23, from + step),
+        origin,
+        3,
+        sizes,
+      );
+      if (!tree.addSegment(part.tree!)) return 'does not line up';
+    }
+    tree.finish();
+    return [tree.finding, tree.outsideFinding, tree.outsideResults];
+  }
+
+  function oneByOne(leaves: LeafRow[]) {
+    const tree = new TreeCheck(publicKey, keyId, stored, outside);
+    for (const row of leaves) tree.add(Buffer.from(row.leafHash, 'hex'));
+    tree.finish();
+    return [tree.finding, tree.outsideFinding, tree.outsideResults];
+  }
+
+  it('checks every checkpoint exactly as leaf by leaf, wherever the segments are cut', async () => {
+    const altered = rows.map((r) => (r.leafIndex === 14 ? { ...r, leafHash: 'ab'.repeat(32) } : r));
+    for (const leaves of [rows, altered]) {
+      const expected = oneByOne(leaves);
+      for (const segments of [1, 2, 3, 5, 23]) {
+        expect(await bySegments(leaves, segments)).toEqual(expected);
+      }
+    }
+    const [finding, outsideFinding] = oneByOne(altered) as [{ fromLeaf: number }, unknown];
+    expect(finding.fromLeaf).toBe(13);
+    expect(outsideFinding).toBeDefined();
+  });
+
+  it('says when segments do not line up because a leaf is missing', async () => {
+    const gap = rows.filter((r) => r.leafIndex !== 9);
+    expect(await bySegments(gap, 3)).toBe('does not line up');
+  });
 });

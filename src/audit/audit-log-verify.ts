@@ -2,7 +2,7 @@ import { KeyObject } from 'node:crypto';
 import { Checkpoint, checkpointSignatureValid } from './audit-checkpoint';
 import { eventLeafHashHex, GENESIS_HASH, storedEventHash } from './audit-hash';
 import { LeafRow } from './audit-log-reader';
-import { MerkleFrontier } from './merkle';
+import { MerkleFrontier, MerkleSegment } from './merkle';
 
 /** Where the old hash chain ends: it became the log's first `chainedEvents` leaves. */
 export interface LogOrigin {
@@ -34,7 +34,34 @@ export interface LeafSegmentResult {
   broken?: LeafFinding;
   first?: LeafKey;
   last?: LeafKey;
+  /** The segment's part of the tree, from its stored leaf hashes (when asked for). */
+  tree?: SegmentTree;
 }
+
+/** A perfect subtree, aligned on the whole tree, by its root (hex, to cross a thread). */
+export interface SubtreeHex {
+  hash: string;
+  height: number;
+}
+
+/**
+ * The stored leaf hashes of one segment as aligned subtrees (MerkleSegment), also as they stood
+ * at each checkpoint size inside it, so that the tree is rebuilt, and every checkpoint checked,
+ * by combining segments (TreeCheck.addSegment) instead of rehashing the leaves in one thread.
+ */
+export interface SegmentTree {
+  from: number;
+  /** Leaf rows read, in order; fewer than to - from when leaves are missing. */
+  leaves: number;
+  /** False when the rows skipped a leaf index: then the subtrees do not line up. */
+  contiguous: boolean;
+  /** At each requested size strictly inside the segment: the subtrees from `from` up to it. */
+  at: { size: number; subtrees: SubtreeHex[] }[];
+  subtrees: SubtreeHex[];
+}
+
+const toHex = (segment: MerkleSegment): SubtreeHex[] =>
+  segment.subtrees().map(({ hash, height }) => ({ hash: hash.toString('hex'), height }));
 
 /** Streams leaves from ≤ index < to, at most limit, in order; resolves with how many. */
 export type LeafSource = (
@@ -116,19 +143,42 @@ export function checkNeighbours(
   return undefined;
 }
 
-/** Recomputes each leaf of from..to-1 from its event's stored contents. */
+/**
+ * Recomputes each leaf of from..to-1 from its event's stored contents. With `treeSizes` (the
+ * checkpoint sizes, ascending), it also hashes the segment's stored leaf hashes into its part of
+ * the tree, reading on to the end of the segment even after a finding, since a checkpoint further
+ * on may still be the earlier finding.
+ */
 export async function checkLeafSegment(
   source: LeafSource,
   from: number,
   to: number,
   origin: LogOrigin,
   batchSize = LEAF_BATCH,
+  treeSizes?: readonly number[],
 ): Promise<LeafSegmentResult> {
   const result: LeafSegmentResult = { from, to, checked: 0 };
   let expected = from;
   let prev: LeafKey | undefined;
+  let next = from; // the first leaf index not read yet
+  const segment = treeSizes ? new MerkleSegment(from) : undefined;
+  const tree: SegmentTree | undefined = segment
+    ? { from, leaves: 0, contiguous: true, at: [], subtrees: [] }
+    : undefined;
+  const sizes = (treeSizes ?? []).filter((size) => size > from && size < to);
+  let sizeAt = 0;
   const check = (row: LeafRow): void => {
-    if (result.broken) return; // the rest of a batch after a finding is only drained
+    if (segment && tree) {
+      if (row.leafIndex !== from + tree.leaves) tree.contiguous = false;
+      if (sizeAt < sizes.length && sizes[sizeAt] === segment.end) {
+        tree.at.push({ size: segment.end, subtrees: toHex(segment) });
+        sizeAt++;
+      }
+      segment.append(Buffer.from(row.leafHash, 'hex'));
+      tree.leaves++;
+    }
+    next = row.leafIndex + 1;
+    if (result.broken) return; // after a finding, rows only feed the tree (or are drained)
     const finding = checkRow(row, expected, prev, origin);
     if (finding) {
       result.broken = finding;
@@ -143,14 +193,19 @@ export async function checkLeafSegment(
     expected++;
     result.checked++;
   };
-  while (!result.broken && expected < to) {
-    const count = await source(expected, to, batchSize, check);
+  while ((!result.broken || tree) && next < to) {
+    const count = await source(next, to, batchSize, check);
     if (count === 0) break;
   }
   if (!result.broken && expected < to) {
     result.broken = { leaf: expected, reason: `leaf ${expected} is missing` };
   }
-  return result;
+  if (segment && tree) {
+    // A size at the segment's end is checked after the whole segment is appended.
+    tree.subtrees = toHex(segment);
+    if (sizeAt < sizes.length || tree.leaves !== to - from) tree.contiguous = false;
+  }
+  return tree ? { ...result, tree } : result;
 }
 
 function checkRow(
@@ -253,6 +308,24 @@ export class TreeCheck {
     this.atSize();
   }
 
+  /**
+   * Appends a segment hashed elsewhere (checkLeafSegment), checking the checkpoints inside it at
+   * the sizes it recorded. False, with nothing appended, when it does not line up (leaves are
+   * missing, or it does not start where the tree ends): then feed the leaves one by one.
+   */
+  addSegment(tree: SegmentTree): boolean {
+    if (!tree.contiguous || tree.from !== this.frontier.size) return false;
+    for (const { size, subtrees } of tree.at) {
+      const upTo = this.frontier.clone();
+      appendSubtrees(upTo, subtrees);
+      let root: Buffer | undefined;
+      this.checkAt(size, () => (root ??= upTo.root()).toString('hex'));
+    }
+    appendSubtrees(this.frontier, tree.subtrees);
+    this.atSize();
+    return true;
+  }
+
   /** After the last leaf: checkpoints beyond it cover leaves that are gone. */
   finish(): void {
     const size = this.frontier.size;
@@ -273,9 +346,12 @@ export class TreeCheck {
   }
 
   private atSize(): void {
-    const size = this.frontier.size;
     let root: Buffer | undefined;
-    const rootHex = () => (root ??= this.frontier.root()).toString('hex');
+    this.checkAt(this.frontier.size, () => (root ??= this.frontier.root()).toString('hex'));
+  }
+
+  /** Checks the checkpoints of this size against the tree's root at it; sizes come ascending. */
+  private checkAt(size: number, rootHex: () => string): void {
     while (this.storedAt < this.stored.length && this.stored[this.storedAt].treeSize === size) {
       const cp = this.stored[this.storedAt++];
       const problem = this.problem(cp, rootHex());
@@ -318,3 +394,7 @@ export class TreeCheck {
 }
 
 const pick = (cp: Checkpoint) => ({ treeSize: cp.treeSize, rootHash: cp.rootHash });
+
+function appendSubtrees(frontier: MerkleFrontier, subtrees: SubtreeHex[]): void {
+  for (const { hash, height } of subtrees) frontier.appendSubtree(Buffer.from(hash, 'hex'), height);
+}

@@ -5,6 +5,7 @@ import {
   inclusionProof,
   leafHash,
   MerkleFrontier,
+  MerkleSegment,
   nodeHash,
   subtreeRoot,
   verifyConsistency,
@@ -47,6 +48,25 @@ describe('RFC 6962 Merkle tree', () => {
       expect(frontier.size).toBe(i + 1);
       expect(frontier.root()).toEqual(subtreeRoot(all, 0, i + 1));
     });
+  });
+
+  it('combines segments hashed apart into the same tree, wherever the cuts fall', () => {
+    const all = leaves(45);
+    for (let cut = 0; cut <= all.length; cut++) {
+      for (let end = cut; end <= all.length; end++) {
+        const segment = new MerkleSegment(cut);
+        for (let i = cut; i < end; i++) segment.append(all[i]);
+        expect(segment.end).toBe(end);
+        const frontier = new MerkleFrontier();
+        for (let i = 0; i < cut; i++) frontier.append(all[i]);
+        for (const { hash, height } of segment.subtrees()) frontier.appendSubtree(hash, height);
+        expect(frontier.size).toBe(end);
+        expect(frontier.root()).toEqual(subtreeRoot(all, 0, end));
+      }
+    }
+    const frontier = new MerkleFrontier();
+    frontier.append(all[0]);
+    expect(() => frontier.appendSubtree(all[1], 1)).toThrow(RangeError);
   });
 
   it('proves every leaf of every tree up to 40 leaves, and refuses tampered proofs', () => {

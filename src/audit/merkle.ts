@@ -65,16 +65,29 @@ export class MerkleFrontier {
   }
 
   append(leaf: Buffer): void {
-    let hash = leaf;
-    let height = 0;
-    while (this.heights.length > 0 && this.heights[this.heights.length - 1] === height) {
+    this.appendSubtree(leaf, 0);
+  }
+
+  /**
+   * Appends a whole perfect subtree of 2^height leaves (its root), as a MerkleSegment hands it
+   * over: the tree's size must be a multiple of 2^height, which holds when the subtree is aligned
+   * on the whole tree and follows on directly.
+   */
+  appendSubtree(subtreeRoot: Buffer, height: number): void {
+    const leaves = 2 ** height;
+    if (this.count % leaves !== 0) {
+      throw new RangeError(`a subtree of ${leaves} leaves cannot follow ${this.count} leaves`);
+    }
+    let hash = subtreeRoot;
+    let h = height;
+    while (this.heights.length > 0 && this.heights[this.heights.length - 1] === h) {
       hash = nodeHash(this.roots.pop() as Buffer, hash);
       this.heights.pop();
-      height++;
+      h++;
     }
     this.roots.push(hash);
-    this.heights.push(height);
-    this.count++;
+    this.heights.push(h);
+    this.count += leaves;
   }
 
   root(): Buffer {
@@ -82,6 +95,56 @@ export class MerkleFrontier {
     let hash = this.roots[this.roots.length - 1];
     for (let i = this.roots.length - 2; i >= 0; i--) hash = nodeHash(this.roots[i], hash);
     return hash;
+  }
+}
+
+/** A perfect subtree of 2^height leaves, by its root. */
+export interface Subtree {
+  hash: Buffer;
+  height: number;
+}
+
+/**
+ * The leaves from index `start` on, as the perfect subtrees that are aligned on the whole tree
+ * (a subtree of 2^h leaves starts at a multiple of 2^h), so that a tree of exactly `start`
+ * leaves becomes the tree of `end` leaves by appending them in order (MerkleFrontier
+ * .appendSubtree). Contiguous ranges of a long log can thus be hashed in parallel, each to at
+ * most about 2·log₂ n subtrees, and combined at the cost of those few hashes.
+ */
+export class MerkleSegment {
+  private readonly stack: Subtree[] = [];
+  private position: number;
+
+  constructor(readonly start: number) {
+    this.position = start;
+  }
+
+  /** The index after the last leaf. */
+  get end(): number {
+    return this.position;
+  }
+
+  append(leaf: Buffer): void {
+    let hash = leaf;
+    let height = 0;
+    let at = this.position; // where the subtree being placed starts
+    for (;;) {
+      const top = this.stack[this.stack.length - 1];
+      const width = 2 ** height;
+      // Merge with the equal subtree just before it only if the pair is aligned one level up.
+      if (!top || top.height !== height || (at - width) % (2 * width) !== 0) break;
+      this.stack.pop();
+      hash = nodeHash(top.hash, hash);
+      at -= width;
+      height++;
+    }
+    this.stack.push({ hash, height });
+    this.position++;
+  }
+
+  /** The subtrees covering start..end-1, in order (a copy: appending goes on). */
+  subtrees(): Subtree[] {
+    return this.stack.slice();
   }
 }
 

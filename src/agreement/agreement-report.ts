@@ -123,8 +123,10 @@ function fixedPairs(pairs: EvaluatedPairs): FixedPair[] {
     const entry = groups[group[i]];
     const at = filled[group[i]]++;
     const swap = raterA[i] > raterB[i];
-    if (at === 0)
-      entry.ids = [raterIds[swap ? raterB[i] : raterA[i]], raterIds[swap ? raterA[i] : raterB[i]]];
+    if (at === 0) {
+      const [low, high] = swap ? [raterB[i], raterA[i]] : [raterA[i], raterB[i]];
+      entry.ids = [raterIds[low], raterIds[high]];
+    }
     entry.first[at] = swap ? saltB[i] : saltA[i];
     entry.second[at] = swap ? saltA[i] : saltB[i];
   }

@@ -97,13 +97,14 @@ export async function beginLogSnapshot(
   readOnly: boolean,
   snapshot?: string,
 ): Promise<void> {
-  await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ${readOnly ? ' READ ONLY' : ''}`);
-  if (snapshot !== undefined) {
-    await client.query(`SET TRANSACTION SNAPSHOT ${client.escapeLiteral(snapshot)}`);
-  }
-  await client.query(`SET LOCAL TIME ZONE 'UTC'`);
-  await client.query(`SET LOCAL DateStyle = 'ISO, YMD'`);
-  await client.query('SET LOCAL statement_timeout = 0');
+  // One round trip (the sealer does this several times a second).
+  await client.query(
+    `BEGIN ISOLATION LEVEL REPEATABLE READ${readOnly ? ' READ ONLY' : ''};` +
+      (snapshot === undefined
+        ? ''
+        : `SET TRANSACTION SNAPSHOT ${client.escapeLiteral(snapshot)};`) +
+      `SET LOCAL TIME ZONE 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL statement_timeout = 0`,
+  );
 }
 
 function stream<R>(

@@ -104,8 +104,7 @@ export async function runVerifyTask(
     if (task.kind === 'leaves') {
       // One index probe per leaf (audit-log-reader.ts): compiling it (JIT) or splitting it over
       // parallel workers costs more than it saves, and the segments already run side by side.
-      await client.query('SET LOCAL jit = off');
-      await client.query('SET LOCAL max_parallel_workers_per_gather = 0');
+      await client.query('SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0');
       return await checkLeafSegment(
         (from, to, limit, onRow) => eachLeaf(client, from, to, limit, onRow),
         task.from,

@@ -149,24 +149,22 @@ export class AuditSealer implements OnApplicationBootstrap, OnModuleDestroy {
         const frontier = state.frontier.clone();
         for (const leaf of next.leaves) frontier.append(leaf.hash);
         const first = state.frontier.size;
-        await client.query(
-          `INSERT INTO audit_leaves (leaf_index, seq, leaf_hash)
-           SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bytea[])`,
-          [
-            next.leaves.map((_, i) => first + i),
-            next.leaves.map((leaf) => leaf.seq),
-            next.leaves.map((leaf) => leaf.hash),
-          ],
-        );
         checkpoint = signCheckpoint(this.key.privateKey, {
           treeSize: frontier.size,
           rootHash: frontier.root().toString('hex'),
           signedAt: new Date().toISOString(),
         });
+        // Leaves and their checkpoint in one statement (one round trip less per round).
         await client.query(
-          `INSERT INTO audit_checkpoints (tree_size, root_hash, signed_at, key_id, signature)
-           VALUES ($1, $2, $3, $4, $5)`,
+          `WITH leaves AS (
+             INSERT INTO audit_leaves (leaf_index, seq, leaf_hash)
+             SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bytea[]))
+           INSERT INTO audit_checkpoints (tree_size, root_hash, signed_at, key_id, signature)
+           VALUES ($4, $5, $6, $7, $8)`,
           [
+            next.leaves.map((_, i) => first + i),
+            next.leaves.map((leaf) => leaf.seq),
+            next.leaves.map((leaf) => leaf.hash),
             checkpoint.treeSize,
             Buffer.from(checkpoint.rootHash, 'hex'),
             checkpoint.signedAt,

@@ -3,6 +3,7 @@ import { AdjudicationModule } from './adjudication/adjudication.module';
 import { AgreementModule } from './agreement/agreement.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './account/auth.module';
+import { BlindedImagesModule } from './blinded-images/blinded-images.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -39,6 +40,7 @@ export class AppModule {
         PhotoSetsModule,
         ReadsModule,
         AdjudicationModule,
+        BlindedImagesModule,
         QueriesModule,
         ResultsModule,
         DemoModule,

@@ -29,19 +29,36 @@ export const ViewParam = new ParseEnumPipe(Object.fromEntries(VIEWS.map((view) =
   exceptionFactory: () => notFound('Not found'),
 });
 
+export function isRenditionSize(size: unknown): size is RenditionSize {
+  return (RENDITION_SIZES as readonly unknown[]).includes(size);
+}
+
 /** The `size` query parameter; `display` when absent. */
 export function renditionSize(size: string | undefined): RenditionSize {
   if (size === undefined) return 'display';
-  if (!(RENDITION_SIZES as readonly string[]).includes(size)) {
-    throw invalid([`size must be one of ${RENDITION_SIZES.join(', ')}`]);
-  }
-  return size as RenditionSize;
+  if (!isRenditionSize(size)) throw invalid([`size must be one of ${RENDITION_SIZES.join(', ')}`]);
+  return size;
 }
 
 export interface Rendition {
   body: Buffer | Readable;
   etag: string;
   contentType: string;
+}
+
+/** Derived tags, kept because every image request needs one; cleared whole when full. */
+const scopedEtags = new Map<string, string>();
+const SCOPED_ETAGS_MAX = 10_000;
+
+function scopedEtag(scopeId: string, etag: string): string {
+  const input = `${scopeId}:${etag}`;
+  let scoped = scopedEtags.get(input);
+  if (scoped === undefined) {
+    scoped = `"${createHash('sha256').update(input).digest('base64url').slice(0, 32)}"`;
+    if (scopedEtags.size >= SCOPED_ETAGS_MAX) scopedEtags.clear();
+    scopedEtags.set(input, scoped);
+  }
+  return scoped;
 }
 
 /**
@@ -55,10 +72,7 @@ export function sendBlindedImage(
   scopeId: string,
   rendition: Rendition,
 ): void {
-  const etag = `"${createHash('sha256')
-    .update(`${scopeId}:${rendition.etag}`)
-    .digest('base64url')
-    .slice(0, 32)}"`;
+  const etag = scopedEtag(scopeId, rendition.etag);
   response.setHeader('Cache-Control', 'private');
   response.setHeader('ETag', etag);
   const ifNoneMatch = request.headers['if-none-match'];

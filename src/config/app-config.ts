@@ -23,6 +23,8 @@ export interface AppConfig {
   storageSweepEveryMs: number;
   /** An unreferenced object younger than this is never swept (ORPHAN_GRACE_HOURS). */
   orphanGraceHours: number;
+  /** Memory for immutable rendition bytes served to blinded readers (RENDITION_CACHE_MB; 0: off). */
+  renditionCacheBytes: number;
   migrateOnStart: boolean;
   /** A non-owner role that migrations grant the app's privileges to (docs/database-roles.md). */
   appDbRole?: string;
@@ -201,6 +203,7 @@ export function loadConfig(env: Env): AppConfig {
     s3: s3StorageConfig(env),
     storageSweepEveryMs: integer(env, 'STORAGE_SWEEP_EVERY_MS', 3_600_000, 1000, 7 * 86_400_000),
     orphanGraceHours: integer(env, 'ORPHAN_GRACE_HOURS', 24, 1, 24 * 365),
+    renditionCacheBytes: integer(env, 'RENDITION_CACHE_MB', 32, 0, 4096) * 1024 * 1024,
     migrateOnStart: boolean(env, 'SALT_MIGRATE', true),
     appDbRole,
     adminEmail: adminEmail?.toLowerCase(),

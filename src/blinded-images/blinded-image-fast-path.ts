@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { NextFunction, Request, RequestHandler, Response } from 'express';
+import { SESSION_COOKIE } from '../auth/auth.guard';
+import { secretDigest } from '../auth/secret-token';
+import { requestIdOf } from '../logging';
+import { ROUTE_LABEL } from '../metrics/route-template';
+import { View, VIEWS } from '../photo-sets/photo-set.entity';
+import { isRenditionSize, sendBlindedImage } from './blinded-image';
+import { BlindedTaskKind } from './blinded-images.repository';
+import { BlindedImagesService } from './blinded-images.service';
+
+const KINDS: Record<string, BlindedTaskKind> = { reads: 'read', adjudications: 'adjudication' };
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+
+/**
+ * The blinded image routes (`GET /api/v1/reads/:id/images/:view`, and the adjudicator's) ahead
+ * of the access log and of Nest's router, guard, interceptor and pipes, for the request that
+ * matters: a reader's browser, signed in with the session cookie, fetching an image of its own
+ * live task. Raters fetch four images per set, so this is the API's busiest route, and the
+ * per-request work of the full chain cost more than serving the file (DESIGN: ≥ 0.8×
+ * express.static; bench/images.cjs).
+ *
+ * It answers only when one query has proven everything the guard and the controller would: a
+ * live session of an active user with the route's role, the user's own live task, and a ready
+ * image (blinded-images.repository.ts). Anything else (a Bearer token, HEAD, a bad size, an
+ * unknown task, an ended session, a database error) goes on down the chain to the controller,
+ * so refusals, errors and their bodies are exactly the controller's, and are logged as before.
+ *
+ * app.factory.ts mounts it after the security headers, the cookie parser and the HTTP metrics,
+ * so an image it serves has the same headers (sendBlindedImage, X-Request-Id) and is counted
+ * under the route's template; what it skips is the access-log line of a served image.
+ */
+@Injectable()
+export class BlindedImageFastPath {
+  constructor(private readonly images: BlindedImagesService) {}
+
+  /** The middleware for routes under `prefix` (e.g. `/api/v1`). */
+  handler(prefix: string): RequestHandler {
+    const route = new RegExp(
+      `^${prefix}/(reads|adjudications)/(${UUID})/images/([a-z]+)$`.replaceAll('/', '\\/'),
+    );
+    return (request: Request, response: Response, next: NextFunction) => {
+      this.serve(prefix, route, request, response).then(
+        (served) => {
+          if (!served) next();
+        },
+        // Nothing has been written (the bytes go out in one call, last): the controller answers.
+        () => next(),
+      );
+    };
+  }
+
+  private async serve(
+    prefix: string,
+    route: RegExp,
+    request: Request,
+    response: Response,
+  ): Promise<boolean> {
+    // A request that names a credential is judged by it alone (AuthGuard): not here.
+    if (request.method !== 'GET' || request.headers.authorization !== undefined) return false;
+    const session = (request.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
+    const match = session ? route.exec(request.path) : null;
+    const size = request.query.size ?? 'display';
+    if (!session || !match || !isRenditionSize(size) || !isView(match[3])) return false;
+    const [, segment, taskId, view] = match;
+    const rendition = await this.images.open(
+      KINDS[segment],
+      secretDigest(session),
+      taskId,
+      view,
+      size,
+    );
+    if (!rendition) return false;
+    response.setHeader('X-Request-Id', requestIdOf(request));
+    // The metrics label the controller's route has, not the URL with its ids.
+    response.locals[ROUTE_LABEL] = `${prefix}/${segment}/:id/images/:view`;
+    sendBlindedImage(request, response, taskId, rendition);
+    return true;
+  }
+}
+
+function isView(value: string): value is View {
+  return (VIEWS as readonly string[]).includes(value);
+}

@@ -68,8 +68,8 @@ export class AssignmentRepository {
 
   /**
    * Locks the photo set row (as PhotoSetsRepository.lockSet: assignment, submission and evaluation
-   * of one set take turns) with the study's settings, in one round trip: assignment runs for
-   * every set.
+   * of one set take turns) with the study's settings, in one round trip: it starts every
+   * assignment transaction.
    */
   async lockForAssignment(
     tx: EntityManager,
@@ -181,7 +181,7 @@ export class AssignmentRepository {
    * person is no longer listed here.
    */
   async eligibleRaters(tx: EntityManager, studyId: string): Promise<RaterLoad[]> {
-    // One round trip (this runs for every set): the study row is key-share-locked first, as
+    // One round trip (this runs for every batch): the study row is key-share-locked first, as
     // lockStudyKey does, by a one-time filter evaluated before any member row is locked.
     return rows(
       tx,

@@ -19,11 +19,12 @@ import { newReadCode } from './read-code';
 import { ReadsRepository } from './reads.repository';
 
 export type AssignOutcome = 'assigned' | 'awaiting-raters' | 'not-pending';
+export type ReassignOutcome = 'reassigned' | 'no-replacement' | 'not-needed';
 
 /** Statuses of a set waiting for its pair. */
 const PENDING_STATUSES = ['ready', 'awaiting-raters'] as const satisfies PhotoSetStatus[];
 const isPending = (status: PhotoSetStatus | null | undefined): boolean =>
-  status === 'ready' || status === 'awaiting-raters';
+  (PENDING_STATUSES as readonly (PhotoSetStatus | null | undefined)[]).includes(status);
 
 /**
  * How many pending sets of one study one assign job takes at most. Per set, a batch costs one
@@ -32,11 +33,10 @@ const isPending = (status: PhotoSetStatus | null | undefined): boolean =>
  * the subject locks it holds) stays short, and a killed worker's rollback loses little.
  */
 export const ASSIGN_BATCH_SIZE = 50;
-export type ReassignOutcome = 'reassigned' | 'no-replacement' | 'not-needed';
 
 /**
- * Who reads what: the `assign` job gives a ready set to two raters, the `reassign` job hands a
- * leaving rater's unsubmitted task to another. Both act only after a conditional check on the
+ * Who reads what: the `assign` job gives a ready set (and a batch of others of its study) to
+ * pairs of raters, the `reassign` job hands a leaving rater's unsubmitted task to another. Both act only after a conditional check on the
  * rows they change, so a job that runs twice (retry, reconciler, two workers) does nothing twice;
  * the partial unique indexes on read_tasks are the last line of defence.
  */

@@ -42,7 +42,8 @@ const SELECT_OPEN_LOCK = `
  */
 export function studyWriteLockSql(param: string, mode: 'shared' | 'exclusive'): string {
   const fn = mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock';
-  return `${fn}(hashtext('study-lock'), hashtext(${param}::text))`;
+  // Through uuid, so that every spelling of one id (upper case, say) names the same lock.
+  return `${fn}(hashtext('study-lock'), hashtext(${param}::uuid::text))`;
 }
 
 /**

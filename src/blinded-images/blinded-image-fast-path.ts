@@ -4,6 +4,7 @@ import { SESSION_COOKIE } from '../auth/auth.guard';
 import { secretDigest } from '../auth/secret-token';
 import { requestIdOf } from '../logging';
 import { ROUTE_LABEL } from '../metrics/route-template';
+import { RenditionSize } from '../photo-sets/photo-image.entity';
 import { View, VIEWS } from '../photo-sets/photo-set.entity';
 import { isRenditionSize, sendBlindedImage } from './blinded-image';
 import { BlindedTaskKind } from './blinded-images.repository';
@@ -40,7 +41,10 @@ export class BlindedImageFastPath {
       `^${prefix}/(reads|adjudications)/(${UUID})/images/([a-z]+)$`.replaceAll('/', '\\/'),
     );
     return (request: Request, response: Response, next: NextFunction) => {
-      this.serve(prefix, route, request, response).then(
+      // Every request passes here: only a candidate goes on to the query, the rest at once.
+      const candidate = this.candidate(route, request);
+      if (!candidate) return next();
+      this.serve(prefix, candidate, request, response).then(
         (served) => {
           if (!served) next();
         },
@@ -50,26 +54,33 @@ export class BlindedImageFastPath {
     };
   }
 
+  /** What the request asks for, if it is one this path may answer. */
+  private candidate(route: RegExp, request: Request): Candidate | null {
+    // A request that names a credential is judged by it alone (AuthGuard): not here.
+    if (request.method !== 'GET' || request.headers.authorization !== undefined) return null;
+    const session = (request.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
+    const match = session ? route.exec(request.path) : null;
+    if (!session || !match || !isView(match[3])) return null;
+    const size = request.query.size ?? 'display';
+    if (!isRenditionSize(size)) return null;
+    return {
+      kind: KINDS[match[1]],
+      segment: match[1],
+      taskId: match[2],
+      view: match[3],
+      size,
+      session,
+    };
+  }
+
   private async serve(
     prefix: string,
-    route: RegExp,
+    candidate: Candidate,
     request: Request,
     response: Response,
   ): Promise<boolean> {
-    // A request that names a credential is judged by it alone (AuthGuard): not here.
-    if (request.method !== 'GET' || request.headers.authorization !== undefined) return false;
-    const session = (request.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
-    const match = session ? route.exec(request.path) : null;
-    const size = request.query.size ?? 'display';
-    if (!session || !match || !isRenditionSize(size) || !isView(match[3])) return false;
-    const [, segment, taskId, view] = match;
-    const rendition = await this.images.open(
-      KINDS[segment],
-      secretDigest(session),
-      taskId,
-      view,
-      size,
-    );
+    const { kind, segment, taskId, view, size, session } = candidate;
+    const rendition = await this.images.open(kind, secretDigest(session), taskId, view, size);
     if (!rendition) return false;
     response.setHeader('X-Request-Id', requestIdOf(request));
     // The metrics label the controller's route has, not the URL with its ids.
@@ -77,6 +88,15 @@ export class BlindedImageFastPath {
     sendBlindedImage(request, response, taskId, rendition);
     return true;
   }
+}
+
+interface Candidate {
+  kind: BlindedTaskKind;
+  segment: string;
+  taskId: string;
+  view: View;
+  size: RenditionSize;
+  session: string;
 }
 
 function isView(value: string): value is View {

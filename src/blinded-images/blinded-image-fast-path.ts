@@ -27,9 +27,9 @@ const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
  * unknown task, an ended session, a database error) goes on down the chain to the controller,
  * so refusals, errors and their bodies are exactly the controller's, and are logged as before.
  *
- * app.factory.ts mounts it after the security headers, the cookie parser and the HTTP metrics,
- * so an image it serves has the same headers (sendBlindedImage, X-Request-Id) and is counted
- * under the route's template; what it skips is the access-log line of a served image.
+ * app.factory.ts mounts it after the security headers and the HTTP metrics, so an image it
+ * serves has the same headers (sendBlindedImage, X-Request-Id) and is counted under the route's
+ * template; what it skips is the access-log line of a served image.
  */
 @Injectable()
 export class BlindedImageFastPath {
@@ -58,7 +58,7 @@ export class BlindedImageFastPath {
   private candidate(route: RegExp, request: Request): Candidate | null {
     // A request that names a credential is judged by it alone (AuthGuard): not here.
     if (request.method !== 'GET' || request.headers.authorization !== undefined) return null;
-    const session = (request.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
+    const session = sessionCookie(request.headers.cookie);
     const match = session ? route.exec(request.path) : null;
     if (!session || !match || !isView(match[3])) return null;
     const size = request.query.size ?? 'display';
@@ -97,6 +97,18 @@ interface Candidate {
   view: View;
   size: RenditionSize;
   session: string;
+}
+
+const SESSION = new RegExp(`(?:^|;)\\s*${SESSION_COOKIE}=([^;]*)`);
+
+/**
+ * The session cookie, read here because this runs before cookie-parser (whose work on every
+ * cookie of every image request was a noticeable share of this path's cost). The first one
+ * counts, as with cookie-parser; a value it would have decoded differently (quotes, %-escapes,
+ * which session tokens never have) matches no session, and the request goes on to the guard.
+ */
+export function sessionCookie(header: string | undefined): string | undefined {
+  return header === undefined ? undefined : SESSION.exec(header)?.[1].trim();
 }
 
 function isView(value: string): value is View {

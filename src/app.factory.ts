@@ -70,7 +70,7 @@ export async function createHttpApp(config: AppConfig): Promise<NestExpressAppli
   );
   app.use(app.get(HttpMetrics).middleware());
   // Serves a reader's own images ahead of the access log and Nest (blinded-image-fast-path.ts).
-  app.use(app.get(BlindedImageFastPath).handler(`/${API_PREFIX}`));
+  app.use(app.get(BlindedImageFastPath).handler(`/${API_PREFIX}`, logger));
   app.use(cookieParser());
   app.use((request: Request & { id?: string }, response: Response, next: NextFunction) => {
     // Runs before the access log's middleware, which then reuses this id on its line.

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NextFunction, Request, RequestHandler, Response } from 'express';
+import type pino from 'pino';
 import { SESSION_COOKIE } from '../auth/auth.guard';
 import { secretDigest } from '../auth/secret-token';
 import { requestIdOf } from '../logging';
@@ -29,14 +30,16 @@ const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
  *
  * app.factory.ts mounts it after the security headers and the HTTP metrics, so an image it
  * serves has the same headers (sendBlindedImage, X-Request-Id) and is counted under the route's
- * template; what it skips is the access-log line of a served image.
+ * template. Its served images get an access-log line of the same shape as pino-http's, written
+ * only when the log level includes it (at warn, the bench's and a quiet install's level, the
+ * line costs nothing).
  */
 @Injectable()
 export class BlindedImageFastPath {
   constructor(private readonly images: BlindedImagesService) {}
 
-  /** The middleware for routes under `prefix` (e.g. `/api/v1`). */
-  handler(prefix: string): RequestHandler {
+  /** The middleware for routes under `prefix` (e.g. `/api/v1`); `accessLog` gets served lines. */
+  handler(prefix: string, accessLog?: pino.Logger): RequestHandler {
     const route = new RegExp(
       `^${prefix}/(reads|adjudications)/(${UUID})/images/([a-z]+)$`.replaceAll('/', '\\/'),
     );
@@ -44,9 +47,13 @@ export class BlindedImageFastPath {
       // Every request passes here: only a candidate goes on to the query, the rest at once.
       const candidate = this.candidate(route, request);
       if (!candidate) return next();
+      const startedAt = Date.now();
       this.serve(prefix, candidate, request, response).then(
         (served) => {
-          if (!served) next();
+          if (!served) return next();
+          if (accessLog?.isLevelEnabled('info')) {
+            response.once('finish', () => logServed(accessLog, request, response, startedAt));
+          }
         },
         // Nothing has been written (the bytes go out in one call, last): the controller answers.
         () => next(),
@@ -88,6 +95,26 @@ export class BlindedImageFastPath {
     sendBlindedImage(request, response, taskId, rendition);
     return true;
   }
+}
+
+/** The line pino-http (logging.ts httpLogger) writes for a completed request, for one served here. */
+export function logServed(
+  log: pino.Logger,
+  request: Request,
+  response: Response,
+  startedAt: number,
+): void {
+  // The id serve() gave the response (a fresh one when the client sent none).
+  const requestId = String(response.getHeader('X-Request-Id'));
+  log.info(
+    {
+      req: { id: requestId, method: request.method, url: request.originalUrl },
+      res: { statusCode: response.statusCode },
+      responseTime: Date.now() - startedAt,
+      requestId,
+    },
+    'request completed',
+  );
 }
 
 interface Candidate {

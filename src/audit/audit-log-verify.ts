@@ -60,8 +60,7 @@ export interface SegmentTree {
   subtrees: SubtreeHex[];
 }
 
-const toHex = (segment: MerkleSegment): SubtreeHex[] =>
-  segment.subtrees().map(({ hash, height }) => ({ hash: hash.toString('hex'), height }));
+const toHex = (segment: MerkleSegment): SubtreeHex[] => segment.subtreesHex();
 
 /** Streams leaves from ≤ index < to, at most limit, in order; resolves with how many. */
 export type LeafSource = (
@@ -174,19 +173,19 @@ export async function checkLeafSegment(
         tree.at.push({ size: segment.end, subtrees: toHex(segment) });
         sizeAt++;
       }
-      segment.append(Buffer.from(row.leafHash, 'hex'));
+      segment.appendHex(row.leafHash);
       tree.leaves++;
     }
     next = row.leafIndex + 1;
     if (result.broken) return; // after a finding, rows only feed the tree (or are drained)
-    const finding = checkRow(row, expected, prev, origin);
+    const key = keyOf(row); // undefined only when the event is gone, which checkRow reports
+    const finding = checkRow(row, key, expected, prev, origin);
     if (finding) {
       result.broken = finding;
       // A pair out of order is reported at its first leaf, already counted as checked.
       result.checked = Math.max(0, finding.leaf - from);
       return;
     }
-    const key = keyOf(row) as LeafKey;
     result.first ??= key;
     result.last = key;
     prev = key;
@@ -210,6 +209,7 @@ export async function checkLeafSegment(
 
 function checkRow(
   row: LeafRow,
+  key: LeafKey | undefined,
   expected: number,
   prev: LeafKey | undefined,
   origin: LogOrigin,
@@ -235,7 +235,7 @@ function checkRow(
   if (!own) {
     return { leaf: expected, seq, reason: `event ${seq} does not match its stored hash` };
   }
-  return checkNeighbours(prev, keyOf(row) as LeafKey, origin);
+  return checkNeighbours(prev, key as LeafKey, origin);
 }
 
 /** What one walk over all the segments would have found first. */

@@ -7,6 +7,7 @@ import {
   MerkleFrontier,
   MerkleSegment,
   nodeHash,
+  nodeHashHex,
   subtreeRoot,
   verifyConsistency,
   verifyInclusion,
@@ -48,6 +49,37 @@ describe('RFC 6962 Merkle tree', () => {
       expect(frontier.size).toBe(i + 1);
       expect(frontier.root()).toEqual(subtreeRoot(all, 0, i + 1));
     });
+  });
+
+  it('hashes nodes in hex as nodeHash does, damaged (not 32-byte) hashes included', () => {
+    const [a, b] = leaves(2);
+    const hex = (buffer: Buffer) => buffer.toString('hex');
+    expect(nodeHashHex(hex(a), hex(b))).toBe(hex(nodeHash(a, b)));
+    // Reuses its input buffer: a short hash must not pick up bytes of the previous call.
+    for (const [left, right] of [
+      [hex(a).slice(0, 10), hex(b)],
+      [hex(a), hex(b).slice(0, 62)],
+      ['', 'zz'],
+      [hex(a) + 'ab', hex(b)],
+    ]) {
+      expect(nodeHashHex(left, right)).toBe(
+        hex(nodeHash(Buffer.from(left, 'hex'), Buffer.from(right, 'hex'))),
+      );
+    }
+  });
+
+  it('gives the same segment from leaves in hex as from Buffers', () => {
+    const all = leaves(21);
+    const fromBuffers = new MerkleSegment(3);
+    const fromHex = new MerkleSegment(3);
+    for (const leaf of all) {
+      fromBuffers.append(leaf);
+      fromHex.appendHex(leaf.toString('hex'));
+    }
+    expect(fromHex.subtrees()).toEqual(fromBuffers.subtrees());
+    expect(fromHex.subtreesHex()).toEqual(
+      fromBuffers.subtrees().map(({ hash, height }) => ({ hash: hash.toString('hex'), height })),
+    );
   });
 
   it('combines segments hashed apart into the same tree, wherever the cuts fall', () => {

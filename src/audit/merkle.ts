@@ -23,6 +23,24 @@ export const nodeHash: (left: Buffer, right: Buffer) => Buffer =
         oneShotHash('sha256', Buffer.concat([NODE_PREFIX, left, right], 65), 'buffer')
     : (left, right) => createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
 
+// nodeHash over hex, into one reused input buffer and out as hex: MerkleSegment hashes a node
+// per leaf of a million, and a Buffer per hash (ArrayBuffer allocation, then its collection)
+// measured about twice the cost of the digest itself.
+const NODE_INPUT = Buffer.alloc(65, 1);
+const digestHex: (data: Buffer) => string =
+  typeof oneShotHash === 'function'
+    ? (data) => oneShotHash('sha256', data, 'hex')
+    : (data) => createHash('sha256').update(data).digest('hex');
+
+/** nodeHash of two hashes in hex, in hex: the same digest whatever the strings hold. */
+export function nodeHashHex(left: string, right: string): string {
+  if (NODE_INPUT.write(left, 1, 'hex') !== 32 || NODE_INPUT.write(right, 33, 'hex') !== 32) {
+    // Not two 32-byte hashes (a damaged stored leaf): hash them as Buffer.from reads them.
+    return nodeHash(Buffer.from(left, 'hex'), Buffer.from(right, 'hex')).toString('hex');
+  }
+  return digestHex(NODE_INPUT);
+}
+
 /** MTH of the empty tree: SHA-256 of nothing. */
 export const EMPTY_ROOT = createHash('sha256').digest();
 
@@ -112,7 +130,9 @@ export interface Subtree {
  * most about 2·log₂ n subtrees, and combined at the cost of those few hashes.
  */
 export class MerkleSegment {
-  private readonly stack: Subtree[] = [];
+  // The subtrees, in hex (see nodeHashHex), as parallel stacks rather than an object each.
+  private readonly hashes: string[] = [];
+  private readonly heights: number[] = [];
   private position: number;
 
   constructor(readonly start: number) {
@@ -125,26 +145,39 @@ export class MerkleSegment {
   }
 
   append(leaf: Buffer): void {
+    this.appendHex(leaf.toString('hex'));
+  }
+
+  /** append, for a leaf hash in hex (as the verifier reads them). */
+  appendHex(leaf: string): void {
     let hash = leaf;
     let height = 0;
     let at = this.position; // where the subtree being placed starts
-    for (;;) {
-      const top = this.stack[this.stack.length - 1];
+    for (let top = this.hashes.length - 1; top >= 0; top--) {
       const width = 2 ** height;
       // Merge with the equal subtree just before it only if the pair is aligned one level up.
-      if (!top || top.height !== height || (at - width) % (2 * width) !== 0) break;
-      this.stack.pop();
-      hash = nodeHash(top.hash, hash);
+      if (this.heights[top] !== height || (at - width) % (2 * width) !== 0) break;
+      hash = nodeHashHex(this.hashes.pop() as string, hash);
+      this.heights.pop();
       at -= width;
       height++;
     }
-    this.stack.push({ hash, height });
+    this.hashes.push(hash);
+    this.heights.push(height);
     this.position++;
   }
 
   /** The subtrees covering start..end-1, in order (a copy: appending goes on). */
   subtrees(): Subtree[] {
-    return this.stack.slice();
+    return this.hashes.map((hash, i) => ({
+      hash: Buffer.from(hash, 'hex'),
+      height: this.heights[i],
+    }));
+  }
+
+  /** subtrees, with their roots in hex. */
+  subtreesHex(): { hash: string; height: number }[] {
+    return this.hashes.map((hash, i) => ({ hash, height: this.heights[i] }));
   }
 }
 

@@ -3,7 +3,7 @@ import { AdjudicationService } from '../../src/adjudication/adjudication.service
 import { ReadsService } from '../../src/reads/reads.service';
 import { Make, MadeUser, setIn, TaskRow } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
-import { parseExposition, total } from '../operations/metrics-text';
+import { parseExposition, total } from '../support/metrics-text';
 
 const METRICS_TOKEN = randomBytes(32).toString('hex');
 const ROUTE = '/api/v1/reads/:id/images/:view';

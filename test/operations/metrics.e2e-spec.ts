@@ -5,7 +5,7 @@ import { Make, scores, studyWithTeam, Team, tasksOf, waitForStatus } from '../su
 import { fourViews, upload } from '../support/photo-fixtures';
 import { freePort } from '../support/processes';
 import { startTestApp, TestApp } from '../support/test-app';
-import { has, parseExposition, Sample, total } from './metrics-text';
+import { has, parseExposition, Sample, total } from '../support/metrics-text';
 
 const TOKEN = randomBytes(32).toString('hex');
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;

@@ -99,15 +99,13 @@ describe('reader quality: drift alerts and suspension', () => {
     // Suspension: open live tasks move on, and no new set goes to the suspended rater.
     const sets = [];
     for (let i = 0; i < 5; i++) sets.push(await insertReadySet(t, study.id, `SUS-${i}`, 'v1'));
-    await assign(
-      t,
-      sets.map((s) => s.id),
-    );
-    await waitForStatus(
-      t,
-      sets.map((s) => s.id),
-      (status) => status === 'reading',
-    );
+    // One set at a time: each assignment then sees the loads the previous one committed, so the
+    // least-loaded rule spreads the 10 tasks 2 to each of the 5 raters. (Concurrent jobs each see
+    // only committed loads, and could by chance leave the drifting rater with none.)
+    for (const set of sets) {
+      await assign(t, [set.id]);
+      await waitForStatus(t, [set.id], (status) => status === 'reading');
+    }
     const open = async () =>
       (await tasksOfRater(t, drifting.user.id)).filter(
         (x) => x.kind === 'live' && x.status === 'assigned',

@@ -119,11 +119,11 @@ describe('Redis down: Postgres is the truth, requests do not wait for Redis', ()
       30_000,
       200,
     );
-    const importedSets: { status: string }[] = await t.db.query(
-      'SELECT status FROM photo_sets WHERE import_id = $1',
-      [importId],
-    );
-    expect(importedSets).toEqual([{ status: 'awaiting-raters' }]);
+    // A completed import has created its set; ingesting and assigning it happen after that.
+    const importedSets = async (): Promise<{ status: string }[]> =>
+      t.db.query('SELECT status FROM photo_sets WHERE import_id = $1', [importId]);
+    await waitFor(async () => (await importedSets())[0]?.status === 'awaiting-raters', 30_000, 200);
+    expect(await importedSets()).toEqual([{ status: 'awaiting-raters' }]);
     expect((await t.http().get(`${API}/health`)).status).toBe(200);
   }, 90_000);
 });

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service';
+import { readAssignedEvent } from './read-assigned-event';
 import { TransactionService } from '../database/transaction.service';
 import { QueueProducer } from '../queue/queue.producer';
 import { QueueName } from '../queue/queue-names';
@@ -185,21 +186,7 @@ export class AssignmentService {
     const events = tasks.map((task) => {
       const call = this.audit.prepare(
         tx,
-        {
-          actor: SYSTEM_ACTOR,
-          action: AuditAction.ReadAssigned,
-          entityType: 'read-task',
-          entityId: task.id,
-          studyId,
-          after: {
-            photoSetId: task.photoSetId,
-            readTaskId: task.id,
-            slot: task.slot,
-            raterId: task.raterId,
-            readCode: task.readCode,
-            pairing,
-          },
-        },
+        readAssignedEvent(studyId, task, { pairing }),
         firstParam,
       );
       firstParam += call.params.length;

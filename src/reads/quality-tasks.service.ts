@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AuditAction } from '../audit/audit-action';
-import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service';
+import { AuditService } from '../audit/audit.service';
 import { AfterCommit } from '../database/after-commit';
 import { OnDomainEvent } from '../events/domain-event.decorator';
 import { QueueProducer } from '../queue/queue.producer';
@@ -9,6 +8,7 @@ import { QueueName } from '../queue/queue-names';
 import { QualityTasksDue, RaterInStudy } from '../reader-quality/reader-quality.events';
 import { AssignmentRepository } from './assignment.repository';
 import { QualityTasksRepository } from './quality-tasks.repository';
+import { readAssignedEvent } from './read-assigned-event';
 import { newReadCode } from './read-code';
 
 /**
@@ -40,21 +40,7 @@ export class QualityTasksService {
       );
     }
     for (const task of created) {
-      await this.audit.record(tx, {
-        actor: SYSTEM_ACTOR,
-        action: AuditAction.ReadAssigned,
-        entityType: 'read-task',
-        entityId: task.id,
-        studyId,
-        after: {
-          photoSetId: task.photoSetId,
-          readTaskId: task.id,
-          slot: task.slot,
-          raterId: task.raterId,
-          readCode: task.readCode,
-          kind: task.kind,
-        },
-      });
+      await this.audit.record(tx, readAssignedEvent(studyId, task, { kind: task.kind }));
     }
   }
 

@@ -332,13 +332,18 @@ export class AssignmentRepository {
 
   // ---- reconciliation ------------------------------------------------------------------------
 
-  /** Sets that are ready to read but have no pair yet. */
+  /**
+   * Sets that are ready to read but have no pair yet. Calibration sets stay `ready` for ever and
+   * are never read live, so they are left out: an assign job for one would only end as a no-op,
+   * every reconcile round.
+   */
   async setsAwaitingRaters(tx: EntityManager, studyId?: string): Promise<string[]> {
     const sets = await rows(
       tx,
       ID,
       `SELECT id FROM photo_sets
         WHERE status IN ('ready', 'awaiting-raters') AND ($1::uuid IS NULL OR study_id = $1)
+          AND NOT EXISTS (SELECT 1 FROM calibration_sets c WHERE c.photo_set_id = photo_sets.id)
         ORDER BY created_at, id`,
       [studyId ?? null],
     );

@@ -1,3 +1,4 @@
+import { AssignmentRepository } from '../../src/reads/assignment.repository';
 import { AssignmentService, ASSIGN_BATCH_SIZE } from '../../src/reads/assignment.service';
 import {
   assign,
@@ -170,6 +171,11 @@ describe('assignment in batches', () => {
     ]);
     expect(await tasksOf(t, calibration)).toEqual([]);
     expect(await assignment.assign(calibration[0])).toBe('not-pending');
+    // Nor does the reconciler (or a new rater) queue a job for them that could only be a no-op.
+    const awaiting = await t.app
+      .get(AssignmentRepository, { strict: false })
+      .setsAwaitingRaters(t.db.manager, team.study.id);
+    expect(awaiting.filter((id) => calibration.includes(id))).toEqual([]);
   });
 
   it("two processes' batches running at once assign every set once; subjects keep one pair", async () => {
